@@ -2,8 +2,9 @@
 
 Nothing above this module knows whether the data sits in the embedded Oxigraph store or in a
 remote SPARQL 1.1 endpoint. Terms are pyoxigraph terms (``NamedNode``, ``Literal``, ...), which
-both implementations produce. ``bindings`` are values substituted for variables by the engine (SPARQL SEP-0007
-substitution) or by the library's own term serialisation, never by pasting text into a query.
+both implementations produce. ``bindings`` are values substituted for variables by the engine
+(SPARQL SEP-0007 substitution) or by the library's own term serialisation, never by pasting
+text into a query.
 A bound variable must appear in the SELECT projection (or the CONSTRUCT template): the
 substitution replaces it everywhere, as if the query had been written with the value.
 """

@@ -15,8 +15,10 @@ from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
-    Store as OxStore,
     Variable,
+)
+from pyoxigraph import (
+    Store as OxStore,
 )
 
 from efop.store.base import Bindings, StoreError, Term
