@@ -1,5 +1,9 @@
-"""The ``efop`` command. Each subcommand lives in the module of the layer it belongs to and
-registers itself through a ``register(subparsers)`` function listed in ``COMMAND_MODULES``."""
+"""The ``efop`` command.
+
+Each subcommand lives in the module of the layer it belongs to, which exposes
+``register(subparsers)``. Only the module of the command being run is imported, so
+``efop validate`` never loads the web stack and starts fast.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +11,38 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = [
-    "efop.validation.command",
-    "efop.build.command",
-    "efop.web.command",
-]
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("efop.validation.command", "valider les données / validate the data"),
+    "build": ("efop.build.command", "construire et publier un build / build the dataset"),
+    "serve": ("efop.web.command", "servir le jeu de données / serve the dataset"),
+    "push": ("efop.store.command", "charger le build dans un triplestore / push to a store"),
+    "import": ("efop.importing.command", "importer un tableur / import a spreadsheet"),
+    "template": ("efop.importing.command", "écrire un modèle de tableur / write a template"),
+    "link": ("efop.importing.command", "proposer des liens / suggest links"),
+}
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with the given command's subparser, or with every command's (for help)."""
     parser = argparse.ArgumentParser(
         prog="efop",
         description="EFOP Linked Data: validate, build and publish the EFOP dataset.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    wanted = [command] if command in COMMANDS else list(COMMANDS)
+    registered: set[str] = set()
+    for name in wanted:
+        module_name = COMMANDS[name][0]
+        if module_name not in registered:
+            importlib.import_module(module_name).register(subparsers)
+            registered.add(module_name)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((a for a in argv if not a.startswith("-")), None)
+    args = make_parser(command).parse_args(argv)
     return int(args.func(args) or 0)
 
 
