@@ -1,0 +1,129 @@
+"""A small pool of worker processes that run client queries and can be killed at the deadline.
+
+pyoxigraph has no query timeout, and a thread running a query cannot be stopped: a runaway
+query would keep a core busy after its client has gone. Each query therefore runs in a worker
+process that opens the store itself (read-only); when the deadline passes, the process is
+killed and replaced, the client gets a clear error, and the other workers keep answering.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+
+from efop.sparql.guard import QueryRejected
+from efop.sparql.results import Answer, Job, run
+from efop.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+class QueryTimeout(QueryRejected):
+    def __init__(self, seconds: float):
+        super().__init__(
+            504,
+            f"Requête arrêtée : elle dépassait la limite de {seconds:g} s. / Query stopped: it "
+            f"exceeded the time limit of {seconds:g} s. Add a LIMIT or narrow the patterns.",
+        )
+
+
+class ServerBusy(QueryRejected):
+    def __init__(self):
+        super().__init__(
+            503,
+            "Toutes les unités de calcul sont occupées, réessayez. / All query workers are busy, "
+            "try again shortly.",
+        )
+
+
+def _serve(opener: Callable[[], Store], connection: Connection) -> None:
+    """Worker main loop: open the store, then answer jobs until the pipe closes."""
+    store = opener()
+    while True:
+        try:
+            job: Job = connection.recv()
+        except EOFError:
+            return
+        try:
+            reply: tuple = ("ok", run(store, job))
+        except QueryRejected as error:
+            reply = ("rejected", error.status, error.message)
+        connection.send(reply)
+
+
+class _Worker:
+    def __init__(self, context, opener: Callable[[], Store]):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(opener, child), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryPool:
+    """``size`` worker processes; :meth:`run` answers a job within ``timeout`` seconds or fails."""
+
+    def __init__(self, opener: Callable[[], Store], *, size: int = 2, timeout: float = 30.0):
+        self._context = multiprocessing.get_context("spawn")
+        self._opener = opener
+        self.timeout = timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._context, self._opener)
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+        threading.Thread(target=self._add, name="efop-sparql-respawn", daemon=True).start()
+
+    def run(self, job: Job) -> Answer:
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty as error:
+            raise ServerBusy() from error
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                log.warning("query stopped after %.1f s", self.timeout)
+                self._replace(worker)
+                raise QueryTimeout(self.timeout)
+            reply = worker.connection.recv()
+        except (EOFError, OSError) as error:
+            self._replace(worker)
+            raise QueryRejected(
+                502, "L'unité de calcul s'est arrêtée / the query worker stopped unexpectedly"
+            ) from error
+        self._idle.put(worker)
+        if reply[0] == "ok":
+            return reply[1]
+        raise QueryRejected(reply[1], reply[2])
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.kill()

@@ -1,0 +1,141 @@
+"""A store behind any SPARQL 1.1 endpoint, reached over HTTP with SPARQLWrapper.
+
+For a region whose data outgrows one machine: the publisher points at its own triplestore
+(Oxigraph server, Virtuoso, QLever, GraphDB...) and nothing above the store protocol changes.
+The endpoint's default graph must be the union of its named graphs, as in the embedded store
+(``oxigraph serve --union-default-graph``; Virtuoso and GraphDB do so by default).
+
+Bindings: the remote engine has no substitution API, so a bound variable is joined with a
+trailing ``VALUES`` clause (SPARQL 1.1, §18.2.4.3) whose terms are written in their N-Triples
+form by pyoxigraph, never pasted from text. The store protocol requires a bound variable to be
+projected; the join then gives the same answers as the embedded engine's substitution for a
+variable bound by the query's patterns, which is how stored queries use their parameters.
+A query that already ends with its own ``VALUES`` clause cannot be bound this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.error import URLError
+
+from pyoxigraph import (
+    BlankNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from efop.store.base import Bindings, StoreError, Term
+
+GRAPH_QUERY_TYPES = {"CONSTRUCT", "DESCRIBE"}
+
+
+def values_clause(bindings: Bindings | None) -> str:
+    """A trailing ``VALUES`` clause with one row binding each variable to its term."""
+    if not bindings:
+        return ""
+    for name, term in bindings.items():
+        if isinstance(term, BlankNode | Triple):
+            raise ValueError(f"?{name}: only IRIs and literals can be bound on a remote store")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
+class RemoteStore:
+    """Read access to a SPARQL 1.1 endpoint, implementing :class:`efop.store.base.Store`."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        graph_store: str | None = None,
+        timeout: float = 60.0,
+    ):
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint
+        self.graph_store = graph_store or endpoint
+        self.timeout = timeout
+
+    def _wrapper(self, query: str, default_graphs=(), named_graphs=()) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.endpoint, agent="efop-linked-data")
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(self.timeout) or 1)
+        wrapper.setQuery(query)
+        for graph in default_graphs or ():
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs or ():
+            wrapper.addNamedGraph(graph)
+        return wrapper
+
+    def _fetch(self, wrapper: SPARQLWrapper, accept: str | None = None) -> bytes:
+        if accept is not None:
+            wrapper.addCustomHttpHeader("Accept", accept)
+        try:
+            return wrapper.query().response.read()
+        except QueryBadFormed as error:
+            raise SyntaxError(str(error)) from error
+        except (SPARQLWrapperException, URLError, OSError) as error:
+            raise StoreError(f"the SPARQL endpoint {self.endpoint} failed: {error}") from error
+
+    def query_results(
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ):
+        """pyoxigraph's result object for any read query (solutions, boolean or triples)."""
+        wrapper = self._wrapper(query + values_clause(bindings), default_graphs, named_graphs)
+        if wrapper.queryType in GRAPH_QUERY_TYPES:
+            wrapper.setReturnFormat(TURTLE)
+            body = self._fetch(wrapper, "text/turtle")
+            return [quad.triple for quad in parse(body, format=RdfFormat.TURTLE)]
+        wrapper.setReturnFormat(JSON)
+        body = self._fetch(wrapper, "application/sparql-results+json")
+        return parse_query_results(body, format=QueryResultsFormat.JSON)
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
+        results = self.query_results(query, bindings)
+        if not isinstance(results, QuerySolutions):
+            raise ValueError("not a SELECT query")
+        names = [v.value for v in results.variables]
+        return [
+            {name: solution[name] for name in names if solution[name] is not None}
+            for solution in results
+        ]
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        results = self.query_results(query, bindings)
+        if not isinstance(results, QueryBoolean):
+            raise ValueError("not an ASK query")
+        return bool(results)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]:
+        results = self.query_results(query, bindings)
+        if not isinstance(results, list):
+            raise ValueError("not a CONSTRUCT or DESCRIBE query")
+        return results
+
+    def execute(
+        self,
+        query: str,
+        result_format: QueryResultsFormat | RdfFormat,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> bytes:
+        wrapper = self._wrapper(query, default_graphs, named_graphs)
+        return self._fetch(wrapper, result_format.media_type)
+
+    def named_graphs(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"].value for row in rows if "g" in row)
