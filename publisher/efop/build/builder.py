@@ -1,0 +1,303 @@
+"""The build: load the sources, validate them, and publish a new store only if all is well.
+
+A build is written in a hidden working directory beside the live ones, renamed into
+``var/builds/`` once complete, and only then made current by replacing the ``var/current``
+symlink in one ``os.replace``. Servers therefore always see either the previous build or the
+new one, never a half-written store, and invalid data never goes live.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import Store
+from rdflib import DCTERMS, OWL, RDF
+
+from efop.build.description import describe, write_description
+from efop.build.dumps import write_dumps
+from efop.build.loading import load_graphs, plan_graphs, published_prefixes
+from efop.build.manifest import (
+    MANIFEST_FILE,
+    inputs_hash,
+    make_manifest,
+    ontology_version,
+    read_manifest,
+    write_manifest,
+)
+from efop.build.statistics import compute
+from efop.config import Settings
+from efop.validation import SourceError, load_sources, validate
+
+KEEP_BUILDS = 3
+Progress = Callable[[str], None]
+
+STAGES = (
+    ("lecture des sources", "loading sources"),
+    ("validation", "validating"),
+    ("chargement du store", "loading the store"),
+    ("écriture des exports", "writing dumps"),
+    ("description et bascule", "describing and switching"),
+)
+
+
+class BuildFailed(Exception):
+    """The build did not publish anything; ``report`` says why, ``exit_code`` for the CLI."""
+
+    def __init__(self, message: str, report: str = "", exit_code: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.report = report
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Build:
+    """A complete build directory."""
+
+    path: Path
+    manifest: dict
+
+    @property
+    def id(self) -> str:
+        return self.manifest.get("id", self.path.name)
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / "store"
+
+    @property
+    def dumps_dir(self) -> Path:
+        return self.path / "dumps"
+
+    @property
+    def description_path(self) -> Path:
+        return self.path / "description.ttl"
+
+    @property
+    def base_iri(self) -> str:
+        return self.manifest["base_iri"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    build: Build
+    triples: int
+    resources: int
+    graphs: int
+    seconds: float
+
+    def summary(self, shown_path: str) -> str:
+        return (
+            f"build OK: {self.triples} triples, {self.resources} resources, "
+            f"{self.graphs} graphs in {self.seconds:.1f} s -> {shown_path}"
+        )
+
+
+def current_build(settings: Settings) -> Build | None:
+    """The build ``var/current`` points to, if it is complete."""
+    link = settings.current_build
+    if not link.exists():
+        return None
+    path = link.resolve()
+    if not (path / MANIFEST_FILE).is_file() or not (path / "store").is_dir():
+        return None
+    try:
+        return Build(path, read_manifest(path))
+    except (OSError, ValueError):
+        return None
+
+
+def run_build(
+    settings: Settings, *, lang: str = "fr", progress: Progress | None = None
+) -> BuildResult:
+    """Build, validate and publish; raise :class:`BuildFailed` and change nothing on failure."""
+    with _build_lock(settings):
+        return _build(settings, lang, progress)
+
+
+def ensure_build(
+    settings: Settings, *, lang: str = "fr", progress: Progress | None = None
+) -> Build:
+    """The current build, building first if there is none or it was made for another base."""
+    build = current_build(settings)
+    if build is not None and build.base_iri == settings.base_iri:
+        return build
+    with _build_lock(settings):
+        build = current_build(settings)
+        if build is not None and build.base_iri == settings.base_iri:
+            return build
+        return _build(settings, lang, progress).build
+
+
+@contextmanager
+def _build_lock(settings: Settings) -> Iterator[None]:
+    """One build at a time per ``var`` directory, across processes (e.g. server workers)."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.var_dir / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class _Stages:
+    """Staged progress messages with the time each stage took."""
+
+    def __init__(self, progress: Progress | None):
+        self._progress = progress
+        self._number = 0
+        self._started = time.monotonic()
+        self._stage_started = self._started
+
+    def next(self) -> None:
+        self._finish()
+        self._number += 1
+        fr, en = STAGES[self._number - 1]
+        self._say(f"[{self._number}/{len(STAGES)}] {fr}… / {en}…")
+
+    def _finish(self) -> None:
+        if self._number:
+            elapsed = time.monotonic() - self._stage_started
+            self._say(f"      {elapsed:.1f} s")
+        self._stage_started = time.monotonic()
+
+    def done(self) -> float:
+        self._finish()
+        return time.monotonic() - self._started
+
+    def _say(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress(message)
+
+
+def _build(settings: Settings, lang: str, progress: Progress | None) -> BuildResult:
+    stages = _Stages(progress)
+    stages.next()
+    try:
+        sources = load_sources(settings)
+    except SourceError as error:
+        raise BuildFailed(str(error), exit_code=2) from error
+    stages.next()
+    report = validate(sources)
+    if not report.conforms:
+        count = len(report.findings)
+        raise BuildFailed(f"{count} validation finding(s)", report=report.format(lang))
+    stages.next()
+    settings.builds_dir.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(settings)
+    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=settings.builds_dir))
+    try:
+        final, stats = _write_build(settings, sources, work, stages)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    _switch(settings, final)
+    _prune(settings)
+    build = Build(final, read_manifest(final))
+    return BuildResult(build, stats.triples, stats.resources, len(stats.graphs), stages.done())
+
+
+def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
+    base = settings.base_iri
+    created = datetime.now(UTC)
+    ontology_files = sorted(settings.ontology_dir.rglob("*.ttl"))
+    inputs = [*ontology_files, *sorted(settings.shapes_dir.rglob("*.ttl"))]
+    inputs += [data_file.path for data_file in sources.data]
+    digest = inputs_hash(inputs, settings.root, base)
+    plans = plan_graphs(sources, settings.root, ontology_files, base)
+
+    store = Store(str(work / "store"))
+    load_graphs(store, plans, base)
+    stats = compute(store, base)
+    stages.next()
+    dumps = write_dumps(store, work / "dumps", published_prefixes(base), stats)
+    store.flush()
+    del store
+    stages.next()
+    _check_store(work / "store", stats.quads)
+    description = describe(
+        base=base, stats=stats, dumps=dumps, created=created, issued=_issued(sources.ontology)
+    )
+    write_description(work / "description.ttl", description)
+    build_id = _build_id(settings.builds_dir, created, digest)
+    manifest = make_manifest(
+        build_id=build_id,
+        created=created.isoformat(timespec="seconds"),
+        base_iri=base,
+        version=ontology_version(sources.ontology),
+        stats=stats,
+        plans=plans,
+        dumps=dumps,
+        digest=digest,
+    )
+    write_manifest(work, manifest)
+    final = settings.builds_dir / build_id
+    os.rename(work, final)
+    return final, stats
+
+
+def _issued(ontology):
+    for subject in ontology.subjects(RDF.type, OWL.Ontology):
+        issued = ontology.value(subject, DCTERMS.issued)
+        if issued is not None:
+            return issued
+    return None
+
+
+def _check_store(path: Path, quads: int) -> None:
+    """The written store opens read-only, as servers will open it, and holds every quad."""
+    reopened = Store.read_only(str(path))
+    if len(reopened) != quads:
+        raise BuildFailed(f"the store at {path} holds {len(reopened)} quads, not {quads}")
+
+
+def _build_id(builds_dir: Path, created: datetime, digest: str) -> str:
+    stamp = created.strftime("%Y%m%dT%H%M%S") + f".{created.microsecond // 1000:03d}Z"
+    build_id = f"{stamp}-{digest[:8]}"
+    suffix = 1
+    while (builds_dir / build_id).exists():
+        suffix += 1
+        build_id = f"{stamp}-{digest[:8]}-{suffix}"
+    return build_id
+
+
+def _switch(settings: Settings, final: Path) -> None:
+    """Point ``var/current`` at ``final`` in one atomic rename."""
+    link = settings.current_build
+    temporary = settings.var_dir / f".current-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(os.path.relpath(final, settings.var_dir), temporary)
+    os.replace(temporary, link)
+
+
+def _builds(settings: Settings) -> list[Path]:
+    return sorted(
+        path
+        for path in settings.builds_dir.iterdir()
+        if path.is_dir() and not path.name.startswith(".")
+    )
+
+
+def _prune(settings: Settings) -> None:
+    """Keep the last :data:`KEEP_BUILDS` builds, and the current one whatever its age."""
+    current = settings.current_build.resolve()
+    for path in _builds(settings)[:-KEEP_BUILDS]:
+        if path.resolve() != current:
+            shutil.rmtree(path)
+
+
+def _remove_abandoned(settings: Settings) -> None:
+    """Working directories left by a build that was killed (we hold the build lock)."""
+    for path in settings.builds_dir.glob(".tmp-*"):
+        shutil.rmtree(path, ignore_errors=True)

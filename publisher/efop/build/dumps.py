@@ -1,0 +1,103 @@
+"""The downloadable dumps of a build, written by Oxigraph's serialisers from the built store.
+
+Harvesters and users who do not query the endpoint take the dataset as a whole: the union of
+the graphs (N-Triples, Turtle, JSON-LD) or the graphs themselves (N-Quads, TriG).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import RdfFormat, Store, serialize
+
+from efop.build.statistics import Statistics
+
+UNION_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    """One kind of dump: file name, syntax and how it is described in DCAT."""
+
+    file: str
+    rdf_format: RdfFormat
+    media_type: str
+    title: str
+    file_type: str  # code in the EU "file type" authority list
+    compressed: bool
+    with_graphs: bool
+
+
+DUMP_FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat(
+        "efop.nt.gz", RdfFormat.N_TRIPLES, "application/n-triples", "N-Triples (gzip)",
+        "RDF_N_TRIPLES", compressed=True, with_graphs=False,
+    ),
+    DumpFormat(
+        "efop.ttl", RdfFormat.TURTLE, "text/turtle", "Turtle",
+        "RDF_TURTLE", compressed=False, with_graphs=False,
+    ),
+    DumpFormat(
+        "efop.nq.gz", RdfFormat.N_QUADS, "application/n-quads", "N-Quads (gzip)",
+        "RDF_N_QUADS", compressed=True, with_graphs=True,
+    ),
+    DumpFormat(
+        "efop.trig", RdfFormat.TRIG, "application/trig", "TriG",
+        "RDF_TRIG", compressed=False, with_graphs=True,
+    ),
+    DumpFormat(
+        "efop.jsonld", RdfFormat.JSON_LD, "application/ld+json", "JSON-LD",
+        "JSON_LD", compressed=False, with_graphs=False,
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Dump:
+    """A written dump: its format, the number of triples (or quads) it holds and its size."""
+
+    format: DumpFormat
+    triples: int
+    bytes: int
+
+    @property
+    def file(self) -> str:
+        return self.format.file
+
+    @property
+    def media_type(self) -> str:
+        return self.format.media_type
+
+
+@contextmanager
+def _open(path: Path, compressed: bool) -> Iterator[IO[bytes]]:
+    with open(path, "wb") as raw:
+        if not compressed:
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
+            yield zipped
+
+
+def write_dumps(
+    store: Store, directory: Path, prefixes: dict[str, str], stats: Statistics
+) -> list[Dump]:
+    """Write every dump of :data:`DUMP_FORMATS` into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    dumps = []
+    for dump_format in DUMP_FORMATS:
+        path = directory / dump_format.file
+        with _open(path, dump_format.compressed) as output:
+            if dump_format.with_graphs:
+                store.dump(output, dump_format.rdf_format, prefixes=prefixes)
+            else:
+                union = store.query(UNION_QUERY, use_default_graph_as_union=True)
+                serialize(union, output, dump_format.rdf_format, prefixes=prefixes)
+        count = stats.quads if dump_format.with_graphs else stats.triples
+        dumps.append(Dump(dump_format, count, path.stat().st_size))
+    return dumps

@@ -1,0 +1,95 @@
+"""Puts the validated graphs into a new Oxigraph store, one named graph per source.
+
+The store receives exactly the triples that validation saw: each rdflib graph is serialised to
+N-Triples and bulk-loaded by Oxigraph's own parser, which is much faster than adding triples one
+by one. When the build is published under another base than the one the files are written
+with, every IRI (never a literal) starting with the default base is rewritten on the way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+
+from efop.namespaces import DEFAULT_BASE, PREFIXES
+
+ONTOLOGY_GRAPH_PATH = "id/graph/ontology"
+
+
+@dataclass
+class GraphInput:
+    """What goes into one named graph: its IRI (in the published base) and its sources."""
+
+    iri: str
+    files: list[str] = field(default_factory=list)
+    graphs: list[rdflib.Graph] = field(default_factory=list)
+
+
+def rebase(iri: str, base: str) -> str:
+    """``iri`` under ``base`` instead of the default base (unchanged if not under it)."""
+    if base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
+        return base + iri[len(DEFAULT_BASE) :]
+    return iri
+
+
+def plan_graphs(sources, root: Path, ontology_files: Iterable[Path], base: str) -> list[GraphInput]:
+    """Named graphs of the build in a stable order: the ontology first, then the data graphs.
+
+    Several data files may share a graph (the reference graph); each graph lists its files
+    relative to ``root``.
+    """
+    ontology = GraphInput(rebase(DEFAULT_BASE + ONTOLOGY_GRAPH_PATH, base))
+    ontology.files = [_relative(path, root) for path in ontology_files]
+    ontology.graphs = [sources.ontology]
+    plans: dict[str, GraphInput] = {ontology.iri: ontology}
+    for data_file in sources.data:
+        iri = rebase(data_file.graph_iri, base)
+        plan = plans.setdefault(iri, GraphInput(iri))
+        plan.files.append(_relative(data_file.path, root))
+        plan.graphs.append(data_file.graph)
+    return list(plans.values())
+
+
+def _relative(path: Path, root: Path) -> str:
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def load_graphs(store: Store, plans: Iterable[GraphInput], base: str) -> None:
+    """Bulk-load every planned graph into ``store``."""
+    for plan in plans:
+        target = NamedNode(plan.iri)
+        for graph in plan.graphs:
+            data = graph.serialize(format="nt", encoding="utf-8")
+            if base == DEFAULT_BASE:
+                store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=target)
+            else:
+                store.bulk_extend(_rebased_quads(data, target, base))
+
+
+def _rebased_quads(data: bytes, graph: NamedNode, base: str) -> Iterator[Quad]:
+    for triple in parse(input=data, format=RdfFormat.N_TRIPLES):
+        yield Quad(
+            _rebase_term(triple.subject, base),
+            _rebase_term(triple.predicate, base),
+            _rebase_term(triple.object, base),
+            graph,
+        )
+
+
+def _rebase_term(term, base: str):
+    if isinstance(term, NamedNode) and term.value.startswith(DEFAULT_BASE):
+        return NamedNode(rebase(term.value, base))
+    return term
+
+
+def published_prefixes(base: str) -> dict[str, str]:
+    """The project's prefix registry with the EFOP namespaces moved under ``base``."""
+    return {prefix: rebase(iri, base) for prefix, iri in PREFIXES.items()}

@@ -1,0 +1,117 @@
+"""Figures about a built store, computed with SPARQL on the store itself.
+
+The dataset description, the manifest and the summary line all quote these numbers, so they are
+computed once, from what was actually stored rather than from the input files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
+
+from efop.build.loading import rebase
+from efop.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class GraphFigures:
+    """One named graph: its triple count and the source documents typed in it."""
+
+    triples: int
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Statistics:
+    triples: int  # distinct triples of the union of graphs
+    quads: int
+    resources: int  # distinct subject IRIs under the base
+    entities: int  # distinct subject IRIs under the instance space ``{base}id/``
+    classes: int
+    properties: int
+    vocabularies: tuple[str, ...]
+    regions: tuple[str, ...]  # regions (igeo:Region) that resources act on, directly or not
+    graphs: dict[str, GraphFigures]
+
+
+def _rows(store: Store, query: str) -> QuerySolutions:
+    results = store.query(query, use_default_graph_as_union=True)
+    if not isinstance(results, QuerySolutions):
+        raise TypeError("statistics queries are SELECT queries")
+    return results
+
+
+def _count(store: Store, query: str) -> int:
+    for row in _rows(store, query):
+        return int(row["n"].value)
+    return 0
+
+
+def _values(store: Store, query: str) -> list[str]:
+    return [row["v"].value for row in _rows(store, query)]
+
+
+def _subjects_under(store: Store, space: str) -> int:
+    """Distinct subject IRIs starting with ``space`` (quoted by the library, not by hand)."""
+    prefix = str(Literal(space))
+    return _count(
+        store,
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {prefix})) }}",
+    )
+
+
+def namespace_of(iri: str) -> str:
+    """The namespace of a term: everything up to its last ``#`` or ``/``."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1] if cut >= 0 else iri
+
+
+def compute(store: Store, base: str) -> Statistics:
+    """Counts for the whole store and for each named graph."""
+    ontology_ns = rebase(PREFIXES["efop"], base)
+    terms = _values(
+        store,
+        "SELECT DISTINCT ?v WHERE { { ?s ?v ?o } UNION { ?s a ?v } FILTER(isIRI(?v)) }",
+    )
+    vocabularies = sorted({namespace_of(t) for t in terms})
+    return Statistics(
+        triples=_count(
+            store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
+        ),
+        quads=len(store),
+        resources=_subjects_under(store, base),
+        entities=_subjects_under(store, base + "id/"),
+        classes=_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }"),
+        properties=_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }"),
+        vocabularies=tuple(vocabularies),
+        regions=tuple(_regions(store, ontology_ns)),
+        graphs=_graph_figures(store, ontology_ns),
+    )
+
+
+def _regions(store: Store, ontology_ns: str) -> list[str]:
+    query = (
+        f"PREFIX efop: {NamedNode(ontology_ns)}\nPREFIX igeo: {NamedNode(PREFIXES['igeo'])}\n"
+        "SELECT DISTINCT ?v { ?x efop:actsOn ?t . ?t efop:withinTerritory* ?v . ?v a igeo:Region }"
+        " ORDER BY ?v"
+    )
+    return _values(store, query)
+
+
+def _graph_figures(store: Store, ontology_ns: str) -> dict[str, GraphFigures]:
+    counts = {
+        row["g"].value: int(row["n"].value)
+        for row in _rows(store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    sources: dict[str, list[str]] = {}
+    query = (
+        f"PREFIX efop: {NamedNode(ontology_ns)}\n"
+        "SELECT ?g ?v { GRAPH ?g { ?v a efop:SourceDocument } } ORDER BY ?g ?v"
+    )
+    for row in _rows(store, query):
+        sources.setdefault(row["g"].value, []).append(row["v"].value)
+    return {
+        graph: GraphFigures(counts[graph], tuple(sources.get(graph, ())))
+        for graph in sorted(counts)
+    }
