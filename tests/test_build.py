@@ -1,0 +1,329 @@
+"""The build: ``efop build`` on a copy of the repository's sources, and the Python API on a
+small hand-made project.
+
+Checks what the publisher relies on: a complete build directory, dumps that hold exactly the
+store's triples, a description whose counts are the store's, an atomic switch of
+``var/current`` only after success, and nothing left behind by a failed build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, parse
+from rdflib.namespace import DCAT, VOID
+
+from efop.build import BuildFailed, current_build, ensure_build, run_build
+from efop.config import REPO_ROOT, Settings
+from efop.namespaces import DEFAULT_BASE, PREFIXES, SD
+
+DUMP_FILES = ("efop.nt.gz", "efop.ttl", "efop.nq.gz", "efop.trig", "efop.jsonld")
+SUMMARY = re.compile(
+    r"^build OK: (\d+) triples, (\d+) resources, (\d+) graphs in [\d.]+ s -> (\S+)$", re.M
+)
+
+
+def efop_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "EFOP_ROOT": str(root), "EFOP_VAR_DIR": str(root / "var")}
+    env.pop("EFOP_BASE_IRI", None)
+    return subprocess.run(
+        [sys.executable, "-m", "efop.cli", "build", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def build_dirs(var: Path) -> list[str]:
+    builds = var / "builds"
+    return sorted(p.name for p in builds.iterdir()) if builds.is_dir() else []
+
+
+def store_quads(store_path: Path) -> set[str]:
+    store = Store.read_only(str(store_path))
+    return {str(quad) for quad in store}
+
+
+def store_union(store_path: Path) -> set[str]:
+    store = Store.read_only(str(store_path))
+    rows = store.query("SELECT DISTINCT ?s ?p ?o { ?s ?p ?o }", use_default_graph_as_union=True)
+    return {f"{row['s']} {row['p']} {row['o']}" for row in rows}
+
+
+def dump_statements(path: Path, rdf_format: RdfFormat) -> set[str]:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return {str(statement) for statement in parse(input=data, format=rdf_format)}
+
+
+# --- the command on a copy of the repository's ontology, shapes and data ---------------------
+
+
+@pytest.fixture(scope="module")
+def repo_copy(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("efop")
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO_ROOT / folder, root / folder)
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_build(repo_copy):
+    result = efop_build(repo_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def build_path(repo_copy, first_build) -> Path:
+    return (repo_copy / "var" / "current").resolve()
+
+
+def test_build_reports_stages_and_summary(repo_copy, first_build):
+    for stage in range(1, 6):
+        assert f"[{stage}/5]" in first_build.stderr
+    match = SUMMARY.search(first_build.stdout)
+    assert match, first_build.stdout
+    triples, resources, graphs, shown = match.groups()
+    assert int(triples) > 0 and int(resources) > 0 and int(graphs) >= 3
+    assert (repo_copy / shown).resolve() == (repo_copy / "var" / "current").resolve()
+    assert shown.startswith("var/builds/")
+
+
+def test_build_directory_is_complete(repo_copy, build_path):
+    assert (repo_copy / "var" / "current").is_symlink()
+    assert build_path.parent == (repo_copy / "var" / "builds").resolve()
+    assert (build_path / "store").is_dir()
+    assert (build_path / "description.ttl").is_file()
+    for name in DUMP_FILES:
+        assert (build_path / "dumps" / name).stat().st_size > 0, name
+    build = current_build(Settings(root=repo_copy, var_dir=repo_copy / "var"))
+    assert build is not None and build.path == build_path
+    manifest = build.manifest
+    assert manifest["id"] == build_path.name == build.id
+    assert manifest["base_iri"] == DEFAULT_BASE
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["inputs_hash"])
+    assert build_path.name.endswith(manifest["inputs_hash"][:8])
+    ontology = manifest["graphs"][DEFAULT_BASE + "id/graph/ontology"]
+    assert any(f.startswith("ontology/") for f in ontology["files"])
+    data_files = {f for g in manifest["graphs"].values() for f in g["files"]}
+    expected = {p.relative_to(repo_copy).as_posix() for p in (repo_copy / "data").rglob("*.ttl")}
+    assert expected and expected <= data_files
+    assert [d["file"] for d in manifest["dumps"]] == list(DUMP_FILES)
+    for dump in manifest["dumps"]:
+        assert dump["bytes"] == (build_path / "dumps" / dump["file"]).stat().st_size
+
+
+def test_union_dumps_hold_exactly_the_store_union(build_path):
+    union = store_union(build_path / "store")
+    assert union
+    dumps = build_path / "dumps"
+    assert dump_statements(dumps / "efop.nt.gz", RdfFormat.N_TRIPLES) == union
+    assert dump_statements(dumps / "efop.ttl", RdfFormat.TURTLE) == union
+    assert dump_statements(dumps / "efop.jsonld", RdfFormat.JSON_LD) == union
+    turtle = rdflib.Graph().parse(dumps / "efop.ttl", format="turtle")
+    assert len(turtle) == len(union)
+
+
+def test_quad_dumps_hold_exactly_the_store_quads(build_path):
+    quads = store_quads(build_path / "store")
+    dumps = build_path / "dumps"
+    assert dump_statements(dumps / "efop.nq.gz", RdfFormat.N_QUADS) == quads
+    assert dump_statements(dumps / "efop.trig", RdfFormat.TRIG) == quads
+
+
+def test_description_counts_are_the_store_counts(build_path):
+    description = rdflib.Graph().parse(build_path / "description.ttl", format="turtle")
+    dataset = rdflib.URIRef(DEFAULT_BASE + "dataset")
+    store = Store.read_only(str(build_path / "store"))
+    per_graph = {
+        row["g"].value: int(row["n"].value)
+        for row in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    described = {
+        str(description.value(subset, SD.name)): int(description.value(subset, VOID.triples))
+        for subset in description.objects(dataset, VOID.subset)
+    }
+    assert described == per_graph
+    union = len(store_union(build_path / "store"))
+    assert int(description.value(dataset, VOID.triples)) == union
+    assert description.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(DEFAULT_BASE + "sparql")
+    assert rdflib.URIRef(PREFIXES["efop"]) in set(description.objects(dataset, VOID.vocabulary))
+    dumps = {str(url) for url in description.objects(dataset, VOID.dataDump)}
+    assert dumps == {f"{DEFAULT_BASE}dumps/{name}" for name in DUMP_FILES}
+    for distribution in description.objects(dataset, DCAT.distribution):
+        url = str(description.value(distribution, DCAT.downloadURL))
+        path = build_path / "dumps" / url.rsplit("/", 1)[1]
+        assert int(description.value(distribution, DCAT.byteSize)) == path.stat().st_size
+    catalogue = rdflib.URIRef(DEFAULT_BASE + "catalogue")
+    assert (catalogue, DCAT.dataset, dataset) in description
+
+
+INVALID_RESOURCE = """\
+@prefix efop: <https://w3id.org/efop/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<https://w3id.org/efop/id/organisation/acteur-sans-libelle> a efop:Actor ;
+    prov:wasDerivedFrom <https://w3id.org/efop/id/source/cog> .
+"""
+
+
+def test_invalid_data_fails_and_keeps_the_previous_build(repo_copy, build_path):
+    var = repo_copy / "var"
+    before = build_dirs(var)
+    bad = repo_copy / "data" / "reference" / "zz-invalid.ttl"
+    bad.write_text(INVALID_RESOURCE, encoding="utf-8")
+    try:
+        result = efop_build(repo_copy)
+    finally:
+        bad.unlink()
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "acteur-sans-libelle" in result.stdout
+    assert "build FAILED" in output and "previous build kept" in output
+    assert (var / "current").resolve() == build_path
+    assert build_dirs(var) == before
+
+
+def test_syntax_error_exits_2_with_file_and_line(repo_copy, build_path):
+    var = repo_copy / "var"
+    before = build_dirs(var)
+    bad = repo_copy / "data" / "reference" / "zz-broken.ttl"
+    bad.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        '<https://w3id.org/efop/id/x> rdfs:label "x"@fr\n'
+        "<https://w3id.org/efop/id/y> rdfs:label .\n",
+        encoding="utf-8",
+    )
+    try:
+        result = efop_build(repo_copy)
+    finally:
+        bad.unlink()
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "zz-broken.ttl" in output
+    assert re.search(r"\b[34]\b", output.split("zz-broken.ttl", 1)[1]), output
+    assert "Traceback" not in output
+    assert (var / "current").resolve() == build_path
+    assert build_dirs(var) == before
+
+
+# --- the Python API on a small hand-made project --------------------------------------------
+
+ONTOLOGY = """\
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix efop: <https://w3id.org/efop/ontology#> .
+<https://w3id.org/efop/ontology> a owl:Ontology ;
+    owl:versionIRI <https://w3id.org/efop/ontology/0.1.0> ;
+    owl:versionInfo "0.1.0" .
+efop:Actor a owl:Class ; rdfs:label "Acteur"@fr, "Actor"@en .
+efop:SourceDocument a owl:Class ; rdfs:label "Document source"@fr, "Source document"@en .
+"""
+SHAPES = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix efop: <https://w3id.org/efop/ontology#> .
+<https://w3id.org/efop/shapes#ActorShape> a sh:NodeShape ;
+    sh:targetClass efop:Actor ;
+    sh:property [ sh:path rdfs:label ; sh:minCount 1 ] .
+"""
+SOURCE = """\
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix efop: <https://w3id.org/efop/ontology#> .
+<https://w3id.org/efop/id/source/atelier> a efop:SourceDocument ;
+    rdfs:label "Atelier"@fr .
+<https://w3id.org/efop/id/organisation/opco-ep> a efop:Actor ;
+    rdfs:label "OPCO EP"@fr ;
+    rdfs:comment "https://w3id.org/efop/id/organisation/opco-ep"@fr ;
+    prov:wasDerivedFrom <https://w3id.org/efop/id/source/atelier> .
+"""
+
+
+@pytest.fixture
+def small_project(tmp_path) -> Settings:
+    root = tmp_path / "project"
+    for relative, text in {
+        "ontology/efop.ttl": ONTOLOGY,
+        "shapes/actors.ttl": SHAPES,
+        "data/sources/atelier.ttl": SOURCE,
+    }.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    (root / "data" / "reference").mkdir()
+    return Settings(root=root, var_dir=tmp_path / "var")
+
+
+def test_api_build_and_current_build(small_project):
+    messages: list[str] = []
+    result = run_build(small_project, progress=messages.append)
+    assert [m[:5] for m in messages if m.startswith("[")] == [f"[{n}/5]" for n in range(1, 6)]
+    build = current_build(small_project)
+    assert build is not None and build.path == result.build.path
+    assert build.store_path.is_dir() and build.description_path.is_file()
+    assert sorted(p.name for p in build.dumps_dir.iterdir()) == sorted(DUMP_FILES)
+    assert result.graphs == 2 and result.triples == len(store_union(build.store_path))
+    assert build.manifest["ontology_version"] == "0.1.0"
+    assert build.manifest["resources"] == result.resources == 5
+
+
+def test_api_invalid_data_raises_and_changes_nothing(small_project):
+    first = run_build(small_project).build
+    data = small_project.data_dir / "sources" / "atelier.ttl"
+    data.write_text(SOURCE.replace('rdfs:label "OPCO EP"@fr ;', ""), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        run_build(small_project, lang="en")
+    assert failure.value.exit_code == 1
+    assert "opco-ep" in failure.value.report
+    assert current_build(small_project).path == first.path
+    assert build_dirs(small_project.var_dir) == [first.path.name]
+
+
+def test_base_iri_rewrite_leaves_no_default_base_iri(small_project):
+    settings = Settings(
+        root=small_project.root, var_dir=small_project.var_dir, base_iri="http://localhost:8765/"
+    )
+    build = run_build(settings).build
+    assert build.manifest["base_iri"] == "http://localhost:8765/"
+    store = Store.read_only(str(build.store_path))
+    terms = [t for quad in store for t in quad if isinstance(t, NamedNode)]
+    assert terms and not [t for t in terms if t.value.startswith(DEFAULT_BASE)]
+    assert NamedNode("http://localhost:8765/id/organisation/opco-ep") in terms
+    assert NamedNode("http://localhost:8765/ontology/0.1.0") in terms
+    comments = [q.object.value for q in store if q.predicate.value.endswith("#comment")]
+    assert comments == [DEFAULT_BASE + "id/organisation/opco-ep"]  # literals are kept
+    nt = gzip.decompress((build.dumps_dir / "efop.nt.gz").read_bytes()).decode()
+    assert f"<{DEFAULT_BASE}" not in nt
+    assert f"<{DEFAULT_BASE}" not in build.description_path.read_text(encoding="utf-8")
+    assert not [t for quad in store for t in quad if isinstance(t, BlankNode)]
+
+
+def test_ensure_build_reuses_or_rebuilds_for_another_base(small_project):
+    first = ensure_build(small_project)
+    assert ensure_build(small_project).path == first.path
+    other = Settings(
+        root=small_project.root, var_dir=small_project.var_dir, base_iri="http://example.org/"
+    )
+    rebuilt = ensure_build(other)
+    assert rebuilt.path != first.path and rebuilt.manifest["base_iri"] == "http://example.org/"
+    assert current_build(small_project).path == rebuilt.path
+
+
+def test_retention_keeps_the_last_three_builds(small_project):
+    names = [run_build(small_project).build.path.name for _ in range(5)]
+    assert len(set(names)) == 5
+    assert build_dirs(small_project.var_dir) == sorted(names[-3:])
+    assert current_build(small_project).path.name == names[-1]
+    leftovers = [p for p in small_project.var_dir.iterdir() if p.name.startswith(".current")]
+    assert not leftovers
