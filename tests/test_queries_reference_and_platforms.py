@@ -1,0 +1,179 @@
+"""Competency questions on the reference data, workshop no. 3 and the platforms announcement.
+
+Each test runs a stored query of ``queries/`` over the ontology and all data, and checks the
+answer against what the source documents and the official references state.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from competency import column, run
+
+ID = "https://w3id.org/efop/id/"
+REGION = ID + "territoire/region/"
+AMI = ID + "appel/ami-plateformes-transitions-professionnelles"
+ATELIER_3 = ID + "source/atelier-3-alliances-territoriales"
+OPCO = {
+    "afdas",
+    "atlas",
+    "ocapiat",
+    "uniformation",
+    "constructys",
+    "opcommerce",
+    "akto",
+    "opco-2i",
+    "opco-mobilites",
+    "opco-ep",
+    "opco-sante",
+}
+
+
+def _regions_by_project() -> dict[str, set[str]]:
+    regions: dict[str, set[str]] = defaultdict(set)
+    for row in run("q01-projets-multi-regions"):
+        regions[row["project"]].add(row["regionCode"])
+    return regions
+
+
+def test_projects_spanning_several_regions_with_their_regions():
+    regions = _regions_by_project()
+    assert regions[ID + "projet/plateforme-aurillac-figeac-rodez"] == {"84", "76"}
+    assert regions[ID + "projet/plateforme-redon"] == {"52", "53"}
+    assert regions[ID + "projet/plateforme-lacq-pau-tarbes"] == {"75", "76"}
+    assert regions[ID + "projet/plateforme-constructeur-automobile"] == {
+        "32",
+        "44",
+        "27",
+        "11",
+        "28",
+        "53",
+    }
+    assert all(len(codes) > 1 for codes in regions.values())
+    assert ID + "projet/plateforme-opco-ep" not in regions
+
+
+def test_one_crefop_per_region():
+    rows = run("q02-crefop-par-region")
+    assert len(rows) == 18
+    by_code = {row["regionCode"]: row["crefop"] for row in rows}
+    assert set(by_code) == {
+        "01", "02", "03", "04", "06", "11", "24", "27", "28",
+        "32", "44", "52", "53", "75", "76", "84", "93", "94",
+    }  # fmt: skip
+    assert by_code["52"] == ID + "instance/crefop-pays-de-la-loire"
+    assert by_code["94"] == ID + "instance/crefop-corse"
+
+
+def test_opco_and_the_projects_they_carry():
+    rows = run("q03-opco-et-projets")
+    assert {ID + "organisation/" + slug for slug in OPCO} <= {row["opco"] for row in rows}
+    carried = {(row["opco"], row["project"]) for row in rows if "project" in row}
+    assert (ID + "organisation/constructys", ID + "projet/plateforme-constructys") in carried
+    assert (ID + "organisation/opco-ep", ID + "projet/plateforme-opco-ep") in carried
+    assert not any(row.get("project") for row in rows if row["opco"].endswith("/akto"))
+
+
+def test_call_projects_by_carrier_kind():
+    rows = run("q04-projets-appel-par-type-porteur")
+    assert {row["call"] for row in rows} == {AMI}
+    assert len({row["project"] for row in rows}) == 9
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        kinds[row["carrierKind"].rsplit("/", 1)[-1]].add(row["project"].rsplit("/", 1)[-1])
+    assert kinds["opco"] == {"plateforme-constructys", "plateforme-opco-ep"}
+    assert kinds["association"] == {
+        "plateforme-aurillac-figeac-rodez",
+        "plateforme-filiere-maritime",
+    }
+    assert kinds["syndicat-mixte"] == {"plateforme-lacq-pau-tarbes"}
+    assert kinds["agence-developpement"] == {"plateforme-redon"}
+    assert kinds["entreprise"] == {"plateforme-constructeur-automobile"}
+    assert kinds["organisme-formation"] == {"plateforme-logistique-aftral"}
+    assert kinds["ecole"] == {"plateforme-envi"}
+
+
+def test_call_parameter_restricts_the_projects():
+    assert run("q04-projets-appel-par-type-porteur", call=ID + "appel/inconnu") == []
+
+
+def test_what_works_in_each_cooperation_body_of_workshop_3():
+    rows = {
+        row["assessment"].rsplit("/", 1)[-1]: row
+        for row in run("q05-evaluations-espaces-cooperation")
+    }
+    assert set(rows) == {
+        "atelier-3-crefop",
+        "atelier-3-clefop",
+        "atelier-3-cdpe",
+        "atelier-3-transitions-pro",
+        "atelier-3-clubs-entreprises",
+    }
+    assert "quadripartisme" in rows["atelier-3-crefop"]["whatWorks"]
+    assert "demandeurs d'emploi" in rows["atelier-3-crefop"]["whatDoesNotWork"]
+    assert "OPCO ne sont pas conviés" in rows["atelier-3-crefop"]["participants"]
+    assert "mature" in rows["atelier-3-clefop"]["whatWorks"]
+    assert rows["atelier-3-clefop"]["whatDoesNotWork"] == "Demande du temps."
+    assert "Alliance Villes Emploi" in rows["atelier-3-cdpe"]["participants"]
+    assert "licencier" in rows["atelier-3-transitions-pro"]["whatDoesNotWork"]
+    assert "whatWorks" not in rows["atelier-3-clubs-entreprises"]
+
+
+def test_stop_continue_start_recommendations():
+    rows = run("q06-recommandations-par-type")
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["source"] == ATELIER_3:
+            counts[row["kind"].rsplit("/", 1)[-1]] += 1
+    assert counts == {"arreter": 3, "continuer": 6, "commencer": 8}
+    labels = {row["label"] for row in rows}
+    assert "Arrêter le fonctionnement en silo" in labels
+    assert "Un annuaire des acteurs" in labels
+    gpect = next(r for r in rows if r["recommendation"].endswith("commencer-gpect-maisons-emploi"))
+    assert gpect["themes"] == ID + "concept/theme/gpect"
+
+
+def test_territories_running_a_gpect_approach():
+    territories = column("q07-territoires-gpect", "territory")
+    assert {ID + "territoire/ti/redon", ID + "territoire/ti/lacq-pau-tarbes"} <= territories
+    assert ID + "territoire/ti/aurillac-figeac-rodez" not in territories
+
+
+def test_figures_with_their_unit():
+    figures = {
+        (row["resource"].rsplit("/", 1)[-1], row["unit"]): (row["value"], row["approximate"])
+        for row in run("q08-chiffres-des-sources")
+    }
+    assert figures[("opco-ep", "entreprises adhérentes")] == ("467000", "false")
+    assert figures[("opco-ep", "entreprises adhérentes de moins de 50 salariés")] == (
+        "464000",
+        "false",
+    )
+    assert figures[("plateforme-opco-ep", "territoires pilotes")] == ("41", "false")
+    assert figures[("ami-plateformes-transitions-professionnelles", "candidatures reçues")] == (
+        "100",
+        "true",
+    )
+    assert figures[("plateforme-constructeur-automobile", "régions")] == ("6", "false")
+    assert figures[("atelier-3-alliances-territoriales", "participants")] == ("5", "false")
+
+
+def test_hierarchy_of_the_lacq_pau_tarbes_territory():
+    rows = run("q09-hierarchie-territoire")
+    assert {(row["level"], row["code"]) for row in rows} == {
+        ("département", "64"),
+        ("département", "65"),
+        ("région", "75"),
+        ("région", "76"),
+    }
+
+
+def test_hierarchy_of_another_territory():
+    rows = run("q09-hierarchie-territoire", territory=ID + "territoire/ti/redon")
+    assert {row["ancestor"] for row in rows} == {
+        ID + "territoire/departement/35",
+        ID + "territoire/departement/44",
+        ID + "territoire/departement/56",
+        REGION + "53",
+        REGION + "52",
+    }
