@@ -1,0 +1,105 @@
+"""Validation of an import with the repository's shapes, reported in the steward's terms.
+
+The import is validated together with the dataset it joins (minus the file it replaces), through
+:mod:`efop.validation`, exactly as the build will validate it; each finding is traced back to the
+sheet, row and column the offending statement came from.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from efop.config import Settings
+from efop.importing.problems import Location, Problem, quote
+from efop.importing.rows import Conversion
+from efop.namespaces import PREFIXES
+from efop.validation import load_sources, validate
+
+
+@dataclass
+class Context:
+    """The dataset an import joins: the repository's sources without the file it replaces."""
+
+    settings: Settings
+    sources: object  # efop.validation's LoadedSources
+    data_paths: list[Path]
+    dataset: Graph
+
+    @classmethod
+    def load(cls, settings: Settings, *, exclude: Path | None = None) -> Context:
+        sources = load_sources(settings)
+        skip = exclude.resolve() if exclude is not None else None
+        kept = [d for d in sources.data if Path(d.path).resolve() != skip]
+        dataset = Graph()
+        for data_file in kept:
+            dataset += data_file.graph
+        return cls(settings, sources, [Path(d.path) for d in kept], dataset)
+
+
+def curie(iri: str) -> str:
+    """``iri`` as a prefixed name when a registered namespace holds it."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return f"<{iri}>"
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
+
+
+def _details(path: str | None, value: str | None, lang: str) -> str:
+    parts = []
+    if path:
+        parts.append(f"{'property' if lang == 'en' else 'propriété'} {curie(path)}")
+    if value:
+        parts.append(f"{'value' if lang == 'en' else 'valeur'} {quote(value, lang)}")
+    return f" [{', '.join(parts)}]" if parts else ""
+
+
+def _problem(finding, location: Location, *, outside: bool) -> Problem:
+    messages = {}
+    for lang in ("fr", "en"):
+        message = finding.message_en if lang == "en" else finding.message_fr
+        if outside:
+            message = f"{curie(finding.focus)} : {message}"
+        messages[lang] = message + _details(finding.path, finding.value, lang)
+    return Problem(location, messages["fr"], messages["en"])
+
+
+def validate_import(
+    context: Context, conversion: Conversion, data: bytes, name: str
+) -> tuple[list[Problem], list[Problem]]:
+    """Violations and warnings the shapes find once the import's Turtle ``data`` joins the
+    dataset."""
+    with tempfile.TemporaryDirectory(prefix="efop-import-") as directory:
+        candidate = Path(directory) / name
+        candidate.write_bytes(data)
+        sources = load_sources(context.settings, data_paths=[*context.data_paths, candidate])
+        report = validate(sources)
+        violations: list[Problem] = []
+        warnings: list[Problem] = []
+        for finding in report.findings:
+            problems = violations if finding.severity.endswith("Violation") else warnings
+            in_import = (
+                finding.file is not None
+                and Path(finding.file).name == name
+                and (Path(finding.file).parent == candidate.parent)
+            )
+            location = conversion.locate(finding.focus, finding.path, finding.value)
+            if location is not None or in_import:
+                problems.append(_problem(finding, location or Location(name), outside=False))
+            else:
+                where = _relative(finding.file, context.settings.root)
+                problems.append(_problem(finding, Location(where), outside=True))
+        return violations, warnings
+
+
+def _relative(path: Path | None, root: Path) -> str:
+    if path is None:
+        return "?"
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).name

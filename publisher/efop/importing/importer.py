@@ -1,0 +1,189 @@
+"""One import, from a steward's files to one validated Turtle file.
+
+The import is all or nothing: the rows are converted, described by one source document (who
+published them, when, from which files), and validated together with the rest of the dataset
+through :mod:`efop.validation`; the file is written only when everything conforms, by an atomic
+rename, so a failed import leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import DCTERMS, RDF, RDFS, XSD, Graph, Literal, URIRef
+
+from efop.config import Settings
+from efop.importing.checking import Context, validate_import
+from efop.importing.problems import ImportFailed, Location, Problem
+from efop.importing.reader import read_files
+from efop.importing.rows import Conversion, convert
+from efop.importing.text import slugify
+from efop.importing.vocabulary import ConceptIndex, DatasetIndex, as_iri
+from efop.namespaces import DEFAULT_BASE, ONTOLOGY_NS, PREFIXES
+
+SOURCE_DOCUMENT = URIRef(ONTOLOGY_NS + "SourceDocument")
+ACTOR_KIND = URIRef(ONTOLOGY_NS + "actorKind")
+REGION_KIND = URIRef(DEFAULT_BASE + "id/concept/actor-kind/region")
+REGION_CLASS = URIRef(PREFIXES["igeo"] + "Region")
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    files: list[Path]
+    region: str
+    out: Path
+    kind: str | None = None
+    graph: str | None = None
+    publisher: str | None = None
+    issued: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    source: URIRef
+    triples: int
+    resources: int
+    warnings: list[Problem]
+
+
+def default_output(settings: Settings, region: str) -> Path:
+    return settings.data_dir / "imports" / f"{region}.ttl"
+
+
+def source_iri(request: ImportRequest) -> URIRef:
+    """The import's source document, which is also its named graph in the build."""
+    if request.graph:
+        iri = as_iri(request.graph)
+        if iri is None:
+            raise ImportFailed(
+                [
+                    Problem(
+                        Location("--graph"),
+                        f"IRI invalide « {request.graph} »",
+                        f'invalid IRI "{request.graph}"',
+                    )
+                ],
+                exit_code=2,
+            )
+        return iri
+    return URIRef(f"{DEFAULT_BASE}id/source/{request.region}-import")
+
+
+def _region_territory(dataset: DatasetIndex, region: str) -> URIRef | None:
+    """The dataset's region whose name gives the region slug, if there is one."""
+    for territory in dataset.graph.subjects(RDF.type, REGION_CLASS):
+        label = dataset.label(territory)
+        if isinstance(territory, URIRef) and label and slugify(label) == region:
+            return territory
+    return None
+
+
+def _publisher(request: ImportRequest, conversion: Conversion, dataset: DatasetIndex) -> URIRef:
+    graph = conversion.graph
+    if request.publisher:
+        iri = as_iri(request.publisher)
+        if iri is not None and (iri in conversion.subjects or dataset.knows(iri)):
+            return iri
+        wanted = slugify(request.publisher)
+        for subject in conversion.subjects:
+            key = str(subject).rsplit("/", 1)[-1]
+            labels = [slugify(str(label)) for label in graph.objects(subject, RDFS.label)]
+            if (graph.value(subject, ACTOR_KIND) is not None) and (
+                key == f"{request.region}-{wanted}" or wanted in labels
+            ):
+                return subject
+        problem = Problem(
+            Location("--publisher"),
+            f"« {request.publisher} » ne désigne aucun acteur de l'import ni du jeu de données",
+            f'"{request.publisher}" designates no actor of the import or of the dataset',
+        )
+    else:
+        regions = sorted(graph.subjects(ACTOR_KIND, REGION_KIND))
+        if len(regions) == 1 and isinstance(regions[0], URIRef):
+            return regions[0]
+        problem = Problem(
+            Location("--publisher"),
+            "indiquez l'acteur qui publie ces données avec --publisher (clé, nom ou IRI)",
+            "give the actor publishing these data with --publisher (key, name or IRI)",
+        )
+    raise ImportFailed([problem])
+
+
+def describe_source(
+    request: ImportRequest, conversion: Conversion, dataset: DatasetIndex, source: URIRef
+) -> None:
+    """The source document of the import: who, when, from which files."""
+    graph = conversion.graph
+    names = sorted(p.name for p in request.files)
+    issued = request.issued or dt.datetime.now(dt.UTC).date()
+    region_territory = _region_territory(dataset, request.region)
+    region_name = dataset.label(region_territory) if region_territory else request.region
+    graph.add((source, RDF.type, SOURCE_DOCUMENT))
+    graph.add((source, RDFS.label, Literal(f"Données EFOP importées : {region_name}", lang="fr")))
+    graph.add((source, RDFS.label, Literal(f"Imported EFOP data: {region_name}", lang="en")))
+    title = f"Import tableur {region_name} : {', '.join(names)}"
+    graph.add((source, DCTERMS.title, Literal(title, lang="fr")))
+    for name in names:
+        graph.add((source, DCTERMS.source, Literal(name)))
+    graph.add((source, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
+    graph.add((source, DCTERMS.publisher, _publisher(request, conversion, dataset)))
+    graph.add((source, DCTERMS.language, Literal("fr")))
+    if region_territory is not None:
+        graph.add((source, DCTERMS.spatial, region_territory))
+
+
+def serialise(graph: Graph, origin: str) -> bytes:
+    """Turtle with a header saying which command wrote the file, and from what."""
+    header = (
+        f"# Écrit par : {origin}\n"
+        "# Ne modifiez pas ce fichier à la main : corrigez le tableur et relancez la commande.\n"
+    )
+    return header.encode("utf-8") + graph.serialize(format="turtle", encoding="utf-8")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def run_import(settings: Settings, request: ImportRequest) -> ImportResult:
+    """Convert, validate and write one import; raises :class:`ImportFailed` with every problem.
+
+    The result carries the shapes' warnings, which do not stop an import."""
+    read = read_files(request.files, request.kind)
+    if read.problems:
+        raise ImportFailed(read.problems)
+    context = Context.load(settings, exclude=request.out)
+    source = source_iri(request)
+    dataset = DatasetIndex.from_graph(context.dataset)
+    conversion = convert(
+        read.sheets,
+        region=request.region,
+        source=source,
+        concepts=ConceptIndex.from_graph(context.sources.ontology),
+        dataset=dataset,
+    )
+    if conversion.problems:
+        raise ImportFailed(conversion.problems)
+    describe_source(request, conversion, dataset, source)
+    names = sorted(p.name for p in request.files)
+    data = serialise(conversion.graph, f"efop import {' '.join(names)}")
+    violations, warnings = validate_import(context, conversion, data, request.out.name)
+    if violations:
+        raise ImportFailed(violations)
+    write_atomically(request.out, data)
+    return ImportResult(
+        request.out, source, len(conversion.graph), len(conversion.subjects), warnings
+    )

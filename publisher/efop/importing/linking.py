@@ -1,0 +1,262 @@
+"""Candidate links between an import and the rest of the dataset, for a steward to confirm.
+
+Two resources are candidates when they are territories with the same INSEE code (identity:
+``owl:sameAs``), when they are the same kind of resource with the same name once accents, case,
+punctuation and filler words are set aside, or when one's name is the other's acronym
+(``skos:closeMatch``), or when one is the other's regional branch, its name followed by a
+region's name (``org:subOrganizationOf``). Nothing is linked without confirmation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+
+from efop.importing.checking import curie
+from efop.importing.text import acronym, normalise_label, words
+from efop.importing.vocabulary import CODE_PROPERTIES, label_of
+from efop.namespaces import DEFAULT_BASE, ORG, PREFIXES, PROV, bind_all
+
+SOURCE_DOCUMENT = URIRef(PREFIXES["efop"] + "SourceDocument")
+REGION_CLASS = URIRef(PREFIXES["igeo"] + "Region")
+MATCHABLE_SEGMENTS = frozenset({"instance", "organisation", "territoire", "dispositif", "projet"})
+BRANCH_SEGMENTS = frozenset({"instance", "organisation"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    imported: URIRef
+    imported_label: str
+    target: URIRef
+    target_label: str
+    link: URIRef
+    reason_fr: str
+    reason_en: str
+
+    def reason(self, lang: str) -> str:
+        return self.reason_en if lang == "en" else self.reason_fr
+
+
+def segment(iri: URIRef) -> str | None:
+    """The kind of an instance IRI: ``…/id/organisation/x`` → ``organisation``."""
+    text = str(iri)
+    if not text.startswith(DEFAULT_BASE + "id/"):
+        return None
+    return text[len(DEFAULT_BASE) + 3 :].split("/", 1)[0]
+
+
+def names(graph: Graph, resource: URIRef) -> set[str]:
+    """Normalised labels and alternative labels of a resource."""
+    found = set()
+    for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+        for label in graph.objects(resource, prop):
+            normalised = normalise_label(str(label))
+            if normalised:
+                found.add(normalised)
+    return found
+
+
+def acronyms(graph: Graph, resource: URIRef) -> set[str]:
+    found = {acronym(str(label)) for label in graph.objects(resource, RDFS.label)}
+    return {a for a in found if len(a) >= 3}
+
+
+def _subjects(graph: Graph) -> list[URIRef]:
+    return sorted(
+        {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)},
+        key=str,
+    )
+
+
+def _already_linked(imported: Graph, dataset: Graph, a: URIRef, b: URIRef) -> bool:
+    return any(
+        (a, prop, b) in g or (b, prop, a) in g
+        for g in (imported, dataset)
+        for prop in (OWL.sameAs, SKOS.closeMatch, SKOS.exactMatch, ORG.subOrganizationOf)
+    )
+
+
+def _by_code(imported: Graph, dataset: Graph) -> list[Candidate]:
+    candidates = []
+    for scale, prop in CODE_PROPERTIES.items():
+        for subject, code in sorted(imported.subject_objects(prop)):
+            for target in sorted(dataset.subjects(prop, code)):
+                if target != subject and isinstance(target, URIRef):
+                    candidates.append(
+                        _candidate(
+                            imported,
+                            dataset,
+                            subject,
+                            target,
+                            OWL.sameAs,
+                            f"même code INSEE ({scale} {code})",
+                            f"same INSEE code ({scale} {code})",
+                        )
+                    )
+    return candidates
+
+
+def _candidate(
+    imported: Graph, dataset: Graph, subject, target, link, fr: str, en: str
+) -> Candidate:
+    return Candidate(
+        subject,
+        label_of(imported, subject) or curie(str(subject)),
+        target,
+        label_of(dataset, target) or curie(str(target)),
+        link,
+        fr,
+        en,
+    )
+
+
+def _region_words(dataset: Graph) -> list[list[str]]:
+    """The words of every region's name, longest first, to recognise regional branches."""
+    names_ = {
+        tuple(words(str(label)))
+        for r in dataset.subjects(RDF.type, REGION_CLASS)
+        for label in dataset.objects(r, RDFS.label)
+    }
+    return [list(n) for n in sorted(names_, key=len, reverse=True) if n]
+
+
+def _without_region(label: str, regions: list[list[str]]) -> str | None:
+    label_words = words(label)
+    for region in regions:
+        if len(label_words) > len(region) and label_words[-len(region) :] == region:
+            return normalise_label(" ".join(label_words[: -len(region)]))
+    return None
+
+
+def find_candidates(imported: Graph, dataset: Graph) -> list[Candidate]:
+    """Every candidate link from the imported resources to the dataset's, numbered in order."""
+    candidates = _by_code(imported, dataset)
+    coded = {(c.imported, c.target) for c in candidates}
+    index: dict[tuple[str, str], set[URIRef]] = defaultdict(set)
+    for resource in _subjects(dataset):
+        kind = segment(resource)
+        if kind in MATCHABLE_SEGMENTS:
+            for name in names(dataset, resource):
+                index[(kind, name)].add(resource)
+                index[(kind, name.replace(" ", ""))].add(resource)
+    regions = _region_words(dataset)
+    for subject in _subjects(imported):
+        kind = segment(subject)
+        if kind not in MATCHABLE_SEGMENTS:
+            continue
+        own = names(imported, subject)
+        matches: dict[URIRef, tuple[URIRef, str, str]] = {}
+        for name in own:
+            for target in index.get((kind, name), ()):
+                matches.setdefault(
+                    target, (SKOS.closeMatch, f"même nom « {name} »", f'same name "{name}"')
+                )
+        for initials in acronyms(imported, subject):
+            for target in index.get((kind, initials), ()):
+                matches.setdefault(
+                    target, (SKOS.closeMatch, f"sigle « {initials} »", f'acronym "{initials}"')
+                )
+        if kind in BRANCH_SEGMENTS:
+            for label in imported.objects(subject, RDFS.label):
+                parent = _without_region(str(label), regions)
+                for target in index.get((kind, parent or ""), ()):
+                    matches.setdefault(
+                        target,
+                        (
+                            ORG.subOrganizationOf,
+                            f"antenne régionale de « {parent} »",
+                            f'regional branch of "{parent}"',
+                        ),
+                    )
+        for target, (link, fr, en) in sorted(matches.items()):
+            if target == subject or (subject, target) in coded:
+                continue
+            if _already_linked(imported, dataset, subject, target):
+                continue
+            candidates.append(_candidate(imported, dataset, subject, target, link, fr, en))
+    return candidates
+
+
+def format_table(candidates: list[Candidate], lang: str) -> str:
+    """The candidates as a numbered text table."""
+    english = lang == "en"
+    if not candidates:
+        return "No candidate link found." if english else "Aucun lien candidat trouvé."
+    headings = (
+        ("#", "imported resource", "dataset resource", "proposed link", "reason")
+        if english
+        else ("n°", "ressource importée", "ressource du jeu de données", "lien proposé", "motif")
+    )
+    rows = [
+        (
+            str(n),
+            f"{c.imported_label} ({curie(str(c.imported))})",
+            f"{c.target_label} ({curie(str(c.target))})",
+            curie(str(c.link)),
+            c.reason(lang),
+        )
+        for n, c in enumerate(candidates, start=1)
+    ]
+    widths = [max(len(r[i]) for r in (headings, *rows)) for i in range(len(headings))]
+    lines = [
+        " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in (headings, *rows)
+    ]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def links_graph(candidates: list[Candidate], imported: Graph, issued: dt.date) -> Graph:
+    """The confirmed links, described by a source document derived from the import's."""
+    graph = Graph()
+    bind_all(graph)
+    sources = sorted(imported.subjects(RDF.type, SOURCE_DOCUMENT), key=str)
+    if len(sources) != 1:
+        raise ValueError("the imported file must describe exactly one efop:SourceDocument")
+    origin = sources[0]
+    links = URIRef(f"{origin}-liens")
+    graph.add((links, RDF.type, SOURCE_DOCUMENT))
+    graph.add(
+        (
+            links,
+            RDFS.label,
+            Literal(f"Liens confirmés : {label_of(imported, origin, 'fr')}", lang="fr"),
+        )
+    )
+    graph.add(
+        (
+            links,
+            RDFS.label,
+            Literal(f"Confirmed links: {label_of(imported, origin, 'en')}", lang="en"),
+        )
+    )
+    graph.add((links, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
+    graph.add((links, PROV.wasDerivedFrom, origin))
+    for publisher in imported.objects(origin, DCTERMS.publisher):
+        graph.add((links, DCTERMS.publisher, publisher))
+    graph.add((links, DCTERMS.language, Literal("fr")))
+    for candidate in candidates:
+        graph.add((candidate.imported, candidate.link, candidate.target))
+    return graph
+
+
+def read_graph(path: Path) -> Graph:
+    """A local RDF file in Turtle, N-Triples, TriG or N-Quads (the union of its graphs)."""
+    formats = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
+    fmt = formats.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{path.name}: use a .ttl, .nt, .trig or .nq file")
+    if fmt in ("trig", "nquads"):
+        dataset = Dataset(default_union=True)
+        dataset.parse(path, format=fmt)
+        union = Graph()
+        for triple in dataset.triples((None, None, None)):
+            union.add(triple)
+        return union
+    graph = Graph()
+    graph.parse(path, format=fmt)
+    return graph
