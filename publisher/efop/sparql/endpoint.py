@@ -13,7 +13,7 @@ from efop.sparql.guard import CheckedQuery, check_protocol_graphs, inspect
 from efop.sparql.limits import Limits
 from efop.sparql.results import Answer, Job, run
 from efop.sparql.worker import QueryPool
-from efop.store.base import QueryKind, Store
+from efop.store.base import Bindings, QueryKind, Store
 
 
 class Endpoint:
@@ -53,6 +53,7 @@ class Endpoint:
         fmt: ResultFormat,
         default_graphs: Collection[str] = (),
         named_graphs: Collection[str] = (),
+        bindings: Bindings | None = None,
     ) -> Answer:
         job = Job(
             query=query.text,
@@ -61,6 +62,8 @@ class Endpoint:
             default_graphs=tuple(default_graphs),
             named_graphs=tuple(named_graphs),
             max_rows=self.limits.max_rows,
+            bindings=tuple((bindings or {}).items()),
+            query_dataset=any(query.dataset),
         )
         if self.pool is None:
             return run(self.store, job)

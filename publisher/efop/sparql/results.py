@@ -22,13 +22,14 @@ from pyoxigraph import (
     QuerySolutions,
     RdfFormat,
     Triple,
+    Variable,
     parse_query_results,
     serialize,
 )
 
 from efop.namespaces import PREFIXES
 from efop.sparql.guard import QueryRejected
-from efop.store.base import Store, StoreError
+from efop.store.base import Store, StoreError, Term
 from efop.store.embedded import EmbeddedStore
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -44,6 +45,8 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 100_000
+    bindings: tuple[tuple[str, Term], ...] = ()  # stored-query parameters, bound by the engine
+    query_dataset: bool = False  # the query has FROM / FROM NAMED: no union default graph
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,20 @@ def output_format(job: Job) -> QueryResultsFormat | RdfFormat:
 def evaluate(store: Store, job: Job):
     """The pyoxigraph result object of the job's query on ``store``."""
     if isinstance(store, EmbeddedStore):
-        options: dict = {"use_default_graph_as_union": not job.default_graphs}
+        protocol_dataset = job.default_graphs or job.named_graphs
+        options: dict = {"use_default_graph_as_union": not (protocol_dataset or job.query_dataset)}
         if job.default_graphs:
             options["default_graph"] = [NamedNode(g) for g in job.default_graphs]
         if job.named_graphs:
             options["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+        if job.bindings:
+            options["substitutions"] = {Variable(name): term for name, term in job.bindings}
         return store.oxigraph.query(job.query, **options)
     return store.query_results(
-        job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+        job.query,
+        dict(job.bindings),
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
     )
 
 

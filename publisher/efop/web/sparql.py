@@ -1,0 +1,223 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description and its query page.
+
+This module only maps HTTP onto :mod:`efop.sparql` (query inspection, bounded evaluation,
+result formats): which parameters carry the query, which errors get which status, and which
+representation a request gets when it carries no query (the query page for browsers, the
+service description for RDF clients).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Request,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from pyoxigraph import serialize
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+
+from efop.namespaces import PREFIXES, sparql_prologue
+from efop.queries import load_catalogue
+from efop.sparql import Endpoint, Limits, QueryRejected
+from efop.sparql.formats import GRAPH_FORMATS, NotAcceptable, ResultFormat, choose
+from efop.sparql.guard import UPDATE_REFUSED
+from efop.sparql.service_description import describe
+from efop.store.base import QueryKind
+from efop.store.embedded import EmbeddedStore
+from efop.store.remote import RemoteStore
+from efop.web.context import serving
+from efop.web.errors import error_response
+
+blueprint = Blueprint("sparql", __name__)
+
+UI_DIR = Path(__file__).resolve().parents[1] / "static" / "yasgui"
+TRUNCATED_HEADER = "X-EFOP-Results-Truncated"
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+_lock = threading.Lock()
+
+
+def current_endpoint() -> Endpoint:
+    """The endpoint of the data being served; replaced (and its workers stopped) when a new
+    build is switched in."""
+    context = serving()
+    store = context.store()
+    key = (context.build_id(), id(store))
+    holder = current_app.extensions.setdefault("efop.sparql", {})
+    with _lock:
+        if holder.get("key") != key:
+            if holder.get("endpoint") is not None:
+                holder["endpoint"].close()
+            holder["endpoint"] = _make_endpoint(store)
+            holder["key"] = key
+        return holder["endpoint"]
+
+
+def _make_endpoint(store) -> Endpoint:
+    context = serving()
+    settings = context.settings
+    limits = Limits.from_settings(settings, **current_app.config.get("EFOP_SPARQL_LIMITS", {}))
+    build = context.build()
+    if isinstance(store, RemoteStore):
+        opener = partial(RemoteStore, store.endpoint, timeout=limits.timeout + 5)
+    elif isinstance(store, EmbeddedStore) and build is not None and context.build_id():
+        opener = partial(EmbeddedStore.open, build.store_path)
+    else:
+        opener = None
+    return Endpoint(store, limits, allowed_services=settings.federation_allow_list, opener=opener)
+
+
+def _rejected(error: QueryRejected) -> Response:
+    titles = {400: "Bad Request", 415: "Unsupported Media Type", 504: "Gateway Timeout"}
+    title = titles.get(error.status, "Service Unavailable" if error.status == 503 else "Error")
+    headers = {"Retry-After": "5"} if error.status == 503 else None
+    return error_response(error.status, title, error.message, headers)
+
+
+@blueprint.errorhandler(QueryRejected)
+def _on_rejected(error: QueryRejected) -> Response:
+    return _rejected(error)
+
+
+@blueprint.errorhandler(NotAcceptable)
+def _on_not_acceptable(error: NotAcceptable) -> Response:
+    return error_response(406, "Not Acceptable", str(error))
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise QueryRejected(400, f"un seul paramètre {name} / exactly one {name} parameter")
+    return values[0] if values else None
+
+
+def _protocol_parameters(req: Request) -> tuple[str | None, list[str], list[str], str | None]:
+    """(query, default graphs, named graphs, format) from a GET or POST request."""
+    mimetype = req.mimetype
+    if req.method == "POST" and mimetype == UPDATE_BODY:
+        raise QueryRejected(415, UPDATE_REFUSED)
+    if req.method == "POST" and mimetype not in (FORM, QUERY_BODY):
+        raise QueryRejected(
+            415,
+            f"Type de contenu non pris en charge : {req.content_type or '(aucun)'}. / "
+            f"Unsupported Content-Type {req.content_type or '(none)'}: send {FORM} or "
+            f"{QUERY_BODY}.",
+        )
+    params = req.form if req.method == "POST" and mimetype == FORM else req.args
+    if "update" in params or "update" in req.args:
+        raise QueryRejected(400, UPDATE_REFUSED)
+    if req.method == "POST" and mimetype == QUERY_BODY:
+        query = req.get_data(as_text=True)
+    else:
+        query = _single(params.getlist("query"), "query")
+    defaults = params.getlist("default-graph-uri") or req.args.getlist("default-graph-uri")
+    named = params.getlist("named-graph-uri") or req.args.getlist("named-graph-uri")
+    fmt = params.get("format") or req.args.get("format")
+    return query, defaults, named, fmt
+
+
+def _limit_request_size() -> None:
+    limit = Limits.from_settings(
+        serving().settings, **current_app.config.get("EFOP_SPARQL_LIMITS", {})
+    ).max_request_bytes
+    request.max_content_length = limit
+    request.max_form_memory_size = limit
+    if len(request.query_string) > limit:
+        raise RequestEntityTooLarge(f"request larger than {limit} bytes")
+
+
+def _prefers_html() -> bool:
+    if request.args.get("format"):
+        return False
+    offered = ["text/html", "application/sparql-results+json", *_graph_types()]
+    return request.accept_mimetypes.best_match(offered) == "text/html" and bool(
+        request.headers.get("Accept")
+    )
+
+
+def _graph_types() -> list[str]:
+    return [f.media_type for f in GRAPH_FORMATS]
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def query() -> Response:
+    _limit_request_size()
+    try:
+        text, defaults, named, format_param = _protocol_parameters(request)
+    except BadRequest as error:
+        raise QueryRejected(400, f"requête HTTP invalide / bad HTTP request: {error}") from error
+    if text is None:
+        if request.method == "POST":
+            raise QueryRejected(400, "paramètre query absent / missing query parameter")
+        return _page() if _prefers_html() else _service_description(format_param)
+    if request.method == "GET" and _prefers_html():
+        return _page(text)
+    endpoint = current_endpoint()
+    checked = endpoint.check(text, defaults, named)
+    fmt = choose(checked.kind, request.accept_mimetypes, format_param)
+    answer = endpoint.run(checked, fmt, defaults, named)
+    response = Response(answer.body, 200, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = "true"
+        response.headers["X-EFOP-Results-Limit"] = str(endpoint.limits.max_rows)
+    return response
+
+
+def _service_description(format_param: str | None) -> Response:
+    endpoint = current_endpoint()
+    fmt: ResultFormat = choose(QueryKind.CONSTRUCT, request.accept_mimetypes, format_param)
+    triples = describe(
+        url_for("sparql.query", _external=True),
+        endpoint.graphs,
+        federation=bool(endpoint.allowed_services),
+    )
+    body = serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES)
+    response = Response(body, 200, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _page(initial: str | None = None) -> Response:
+    settings = serving().settings
+    stored = [
+        {"name": q.name, "title": q.title, "title_en": q.title_en, "query": q.text}
+        for q in load_catalogue(settings.queries_dir).values()
+    ]
+    example = sparql_prologue() + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"
+    config = {
+        "endpoint": url_for("sparql.query"),
+        "prefixes": PREFIXES,
+        "initial": initial or example,
+        "stored": stored,
+    }
+    body = render_template("sparql/query.html", config=config, ui_ready=UI_DIR.is_dir())
+    response = Response(body, 200, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.route("/sparql/ui/<path:filename>")
+def ui_asset(filename: str) -> Response:
+    """YASGUI's bundle, installed from npm by ``scripts/install-ui.sh``."""
+    return send_from_directory(UI_DIR, filename, max_age=86400)
+
+
+@blueprint.after_request
+def _cross_origin(response: Response) -> Response:
+    if request.method == "POST":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    return response
