@@ -1,0 +1,1 @@
+"""The linked-data publisher: Flask blueprints over the store of the current build."""

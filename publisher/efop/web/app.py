@@ -1,0 +1,62 @@
+"""The Flask application factory of the linked-data publisher.
+
+One blueprint per concern, each in its own module listed in ``BLUEPRINT_MODULES``; the data is
+reached only through :mod:`efop.web.context`. Every response allows cross-origin reads.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask, Response, request
+
+from efop.config import Settings
+from efop.store import Store
+from efop.web import errors
+from efop.web.context import ServingContext
+from efop.web.i18n import translate
+from efop.web.negotiation import choose_language
+
+BLUEPRINT_MODULES = [
+    "efop.web.linkeddata",
+    "efop.web.ontology_docs",
+    "efop.web.dataset",
+    "efop.web.pages",
+]
+
+EXPOSED_HEADERS = "ETag, Last-Modified, Link, Content-Location, Content-Length, Vary"
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    """The publisher for ``settings`` (from the environment by default).
+
+    ``store`` replaces the build's store (tests, or a store opened by the caller).
+    """
+    settings = settings or Settings.from_env()
+    app = Flask("efop", static_folder="static", template_folder="templates")
+    app.config["EFOP_SETTINGS"] = settings
+    app.extensions["efop"] = ServingContext(settings, store)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(name).blueprint)
+    errors.register(app)
+    app.after_request(_allow_cross_origin_reads)
+    app.context_processor(_template_helpers)
+    return app
+
+
+def _allow_cross_origin_reads(response: Response) -> Response:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    return response
+
+
+def _template_helpers() -> dict:
+    lang = choose_language(request)
+    other = "en" if lang == "fr" else "fr"
+    return {
+        "lang": lang,
+        "t": lambda key: translate(key, lang),
+        "other_lang": other,
+        "root": request.script_root,
+    }

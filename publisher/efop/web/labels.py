@@ -1,0 +1,81 @@
+"""Readable names for IRIs: labels in the visitor's language, compact names, local links.
+
+The labels of every resource, class and property (``rdfs:label`` and ``skos:prefLabel``) are
+read once per build into an index; pages, search and the directory all use it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from efop.store import Store
+from efop.web.representation import prefixes_for
+
+LABELS_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?s ?label WHERE {
+  { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label }
+  FILTER(isIRI(?s) && isLiteral(?label))
+}
+"""
+
+
+def fold(text: str) -> str:
+    """Text without case or accents, for matching what a visitor types."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass
+class LabelIndex:
+    """Labels by IRI and language (``""`` for a label without language)."""
+
+    labels: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, store: Store) -> LabelIndex:
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in store.select(LABELS_QUERY):
+            literal = row["label"]
+            languages = labels[row["s"].value]
+            languages.setdefault(literal.language or "", literal.value)
+        return cls(dict(labels))
+
+    def get(self, iri: str, lang: str) -> str | None:
+        """The label in ``lang``, else French, English, untagged, or any label."""
+        languages = self.labels.get(iri)
+        if not languages:
+            return None
+        for wanted in (lang, "fr", "en", ""):
+            if wanted in languages:
+                return languages[wanted]
+        return next(iter(languages.values()))
+
+
+class Namer:
+    """Turns IRIs into labels, compact names and links on this server."""
+
+    def __init__(self, base: str, index: LabelIndex, lang: str, root: str = ""):
+        self.base = base
+        self.index = index
+        self.lang = lang
+        self.root = root
+        self._prefixes = sorted(prefixes_for(base).items(), key=lambda item: -len(item[1]))
+
+    def curie(self, iri: str) -> str:
+        for prefix, namespace in self._prefixes:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def label(self, iri: str) -> str:
+        return self.index.get(iri, self.lang) or self.curie(iri)
+
+    def href(self, iri: str) -> str:
+        """A link on this server for IRIs under the base, the IRI itself otherwise."""
+        if iri.startswith(self.base):
+            return self.root + "/" + iri[len(self.base) :]
+        return iri

@@ -1,0 +1,72 @@
+"""Serialising a set of triples in each RDF format the publisher offers.
+
+Turtle, RDF/XML and N-Triples come from pyoxigraph's serialisers; JSON-LD is compacted by
+rdflib with the project's context, the same one published at ``/context.jsonld``, written
+inline so that a client never has to fetch it to read the data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import rdflib
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+
+from efop.namespaces import DEFAULT_BASE, PREFIXES
+from efop.web.negotiation import JSONLD, Format
+
+
+def prefixes_for(base: str) -> dict[str, str]:
+    """The project prefixes with the project's own namespaces moved under ``base``."""
+    return {
+        prefix: base + iri[len(DEFAULT_BASE) :] if iri.startswith(DEFAULT_BASE) else iri
+        for prefix, iri in PREFIXES.items()
+    }
+
+
+def jsonld_context(base: str) -> dict[str, str]:
+    """The JSON-LD ``@context`` object: one term per registered prefix."""
+    return dict(prefixes_for(base))
+
+
+def serialize_triples(triples: Iterable[Triple], fmt: Format, base: str) -> bytes:
+    """The triples in ``fmt`` (an RDF format), with the project prefixes where they apply."""
+    triples = list(triples)
+    if fmt is JSONLD:
+        return _jsonld(triples, base)
+    if fmt.rdf_format is None:
+        raise ValueError(f"{fmt.name} is not an RDF format")
+    prefixes = used_prefixes(triples, base) if fmt.rdf_format is not RdfFormat.N_TRIPLES else None
+    return serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+
+
+def used_prefixes(triples: list[Triple], base: str) -> dict[str, str]:
+    """The prefixes of the vocabularies the triples use; instances (under ``{base}id/``) are
+    written in full, their paths being unreadable as prefixed names."""
+    iris = {
+        term.value
+        for triple in triples
+        for term in (triple.subject, triple.predicate, triple.object)
+        if isinstance(term, NamedNode)
+    }
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, Literal)}
+    return {
+        prefix: namespace
+        for prefix, namespace in prefixes_for(base).items()
+        if not namespace.startswith(base + "id/") and any(i.startswith(namespace) for i in iris)
+    }
+
+
+def _jsonld(triples: list[Triple], base: str) -> bytes:
+    if not triples:
+        return json.dumps({"@context": jsonld_context(base), "@graph": []}).encode()
+    graph = rdflib.Graph()
+    graph.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+    text = graph.serialize(format="json-ld", context=jsonld_context(base), auto_compact=True)
+    return text.encode("utf-8")
+
+
+def sparql_prologue_for(base: str) -> str:
+    """PREFIX declarations of every project prefix, with the project namespaces under ``base``."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes_for(base).items())

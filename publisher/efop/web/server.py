@@ -1,0 +1,38 @@
+"""The production server: gunicorn, through its application API, with several workers.
+
+``preload_app`` stays off so that every worker builds its own application and opens the
+store itself, read-only, after the fork.
+"""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from efop.config import Settings
+
+
+class PublisherServer(BaseApplication):
+    """A gunicorn application serving :func:`efop.web.app.create_app` for ``settings``."""
+
+    def __init__(self, settings: Settings, *, host: str, port: int, workers: int):
+        self.settings = settings
+        self.options = {
+            "bind": f"{host}:{port}",
+            "workers": max(1, workers),
+            "preload_app": False,
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "warning",
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from efop.web.app import create_app
+
+        return create_app(self.settings)
