@@ -47,14 +47,15 @@ SELECT ?region ?label WHERE {
 }
 ORDER BY ?label
 """,
-    "label-search.rq": """# title: Ressources par libellé exact
-# title-en: Resources by exact label
-# description: Les ressources dont le libellé est exactement la valeur donnée.
-# description-en: Resources whose label is exactly the given value.
-# param: label string Bretagne | Libellé
+    "region-by-code.rq": """# title: Région par code INSEE
+# title-en: Region by INSEE code
+# description: La région dont le code INSEE est donné.
+# description-en: The region with the given INSEE code.
+# param: code string 52 | Code INSEE de la région
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?thing ?label WHERE {
-  ?thing rdfs:label ?label .
+PREFIX igeo: <http://rdf.insee.fr/def/geo#>
+SELECT ?code ?region ?label WHERE {
+  ?region igeo:codeRegion ?code ; rdfs:label ?label .
 }
 """,
 }

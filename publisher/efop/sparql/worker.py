@@ -21,6 +21,8 @@ from efop.sparql.results import Answer, Job, run
 from efop.store.base import Store
 
 log = logging.getLogger(__name__)
+STARTUP_SECONDS = 60
+START_GRACE_SECONDS = 15  # a worker process starting up (imports, opening the store)
 
 
 class QueryTimeout(QueryRejected):
@@ -44,6 +46,7 @@ class ServerBusy(QueryRejected):
 def _serve(opener: Callable[[], Store], connection: Connection) -> None:
     """Worker main loop: open the store, then answer jobs until the pipe closes."""
     store = opener()
+    connection.send(("ready",))
     while True:
         try:
             job: Job = connection.recv()
@@ -81,10 +84,23 @@ class QueryPool:
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(size):
-            self._add()
+            self._spawn()
+
+    def _spawn(self) -> None:
+        threading.Thread(target=self._add, name="efop-sparql-worker-start", daemon=True).start()
 
     def _add(self) -> None:
         worker = _Worker(self._context, self._opener)
+        if not worker.connection.poll(STARTUP_SECONDS):
+            log.error("a query worker did not start within %d s", STARTUP_SECONDS)
+            worker.kill()
+            return
+        try:
+            worker.connection.recv()
+        except EOFError:
+            log.error("a query worker could not open the store")
+            worker.kill()
+            return
         with self._lock:
             if self._closed:
                 worker.kill()
@@ -96,14 +112,16 @@ class QueryPool:
         with self._lock:
             self._all.discard(worker)
         worker.kill()
-        threading.Thread(target=self._add, name="efop-sparql-respawn", daemon=True).start()
+        self._spawn()
 
     def run(self, job: Job) -> Answer:
-        deadline = time.monotonic() + self.timeout
+        """The job's answer. Waits for a free worker (at worst until a runaway query is killed
+        and its worker replaced), then gives the query itself ``timeout`` seconds."""
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=self.timeout + START_GRACE_SECONDS)
         except queue.Empty as error:
             raise ServerBusy() from error
+        deadline = time.monotonic() + self.timeout
         try:
             worker.connection.send(job)
             if not worker.connection.poll(max(0.0, deadline - time.monotonic())):

@@ -44,6 +44,7 @@ TRUNCATED_HEADER = "X-EFOP-Results-Truncated"
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 _lock = threading.Lock()
 
 
@@ -136,12 +137,15 @@ def _limit_request_size() -> None:
 
 
 def _prefers_html() -> bool:
+    """A browser asking for a page: HTML named in Accept and ranked first (``*/*`` alone, as
+    curl and most libraries send, means results)."""
     if request.args.get("format"):
         return False
-    offered = ["text/html", "application/sparql-results+json", *_graph_types()]
-    return request.accept_mimetypes.best_match(offered) == "text/html" and bool(
-        request.headers.get("Accept")
-    )
+    accept = request.accept_mimetypes
+    if not any(value in HTML_TYPES and quality > 0 for value, quality in accept):
+        return False
+    offered = ["application/sparql-results+json", *_graph_types(), *HTML_TYPES]
+    return accept.best_match(offered) in HTML_TYPES
 
 
 def _graph_types() -> list[str]:
