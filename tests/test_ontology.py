@@ -245,6 +245,20 @@ def test_every_term_used_by_ontology_and_data_is_declared(everything: Graph) -> 
     )
 
 
+def test_object_properties_link_resources_and_datatype_properties_carry_literals(
+    everything: Graph,
+) -> None:
+    object_properties = set(everything.subjects(RDF.type, OWL.ObjectProperty))
+    datatype_properties = set(everything.subjects(RDF.type, OWL.DatatypeProperty))
+    problems = [
+        f"{s} {p} {o!r}"
+        for s, p, o in everything
+        if (p in object_properties and isinstance(o, Literal))
+        or (p in datatype_properties and not isinstance(o, Literal))
+    ]
+    assert not problems, "\n".join(sorted(problems))
+
+
 def test_no_undeclared_efop_term_is_used_anywhere(ontology: Graph) -> None:
     files = [p for folder in ("ontology", "shapes", "data") for p in turtle_files(ROOT / folder)]
     assert files
