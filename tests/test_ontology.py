@@ -127,6 +127,7 @@ def test_header_has_the_metadata_vocabulary_catalogues_expect(ontology: Graph) -
     )
     assert str(ontology.value(ONTOLOGY, DCTERMS.created)) == "2026-11-23"
     assert ontology.value(ONTOLOGY, DCTERMS.modified) is not None
+    assert ontology.value(ONTOLOGY, URIRef("http://purl.org/ontology/bibo/status")) is not None
     assert str(ontology.value(ONTOLOGY, VANN.preferredNamespacePrefix)) == "efop"
     assert str(ontology.value(ONTOLOGY, VANN.preferredNamespaceUri)) == ONTOLOGY_NS
     schemes = set(ontology.subjects(RDF.type, SKOS.ConceptScheme))
