@@ -10,24 +10,18 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from efop.namespaces import PREFIXES
 from efop.queries import read_query
 
 ROOT = Path(__file__).resolve().parents[1]
 QC_DIR = ROOT / "queries" / "qc"
 QC_FILES = sorted(QC_DIR.glob("*-violation.rq"))
 
-FAULTY_PREFIXES = """
-@prefix efop: <https://w3id.org/efop/ontology#> .
-@prefix actor: <https://w3id.org/efop/id/organisation/> .
-@prefix theme: <https://w3id.org/efop/id/concept/theme/> .
-@prefix source: <https://w3id.org/efop/id/source/> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-"""
+FAULTY_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+ID = PREFIXES["efopid"]
 
-# One faulty graph per check: the check must report it.
+# One faulty graph per check, in Turtle where {ID} stands for the instance base: the check must
+# report it.
 FAULTY = {
     "own-term-without-french-label-violation": """
         efop:Orphan a owl:Class ; rdfs:label "orphan"@en ; skos:definition "x"@en .""",
@@ -35,18 +29,18 @@ FAULTY = {
         efop:orphan a owl:ObjectProperty ; rdfs:label "orphelin"@fr ;
             skos:definition "sans définition anglaise"@fr .""",
     "concept-without-scheme-violation": """
-        theme:perdu a skos:Concept ; skos:prefLabel "perdu"@fr .""",
+        <{ID}concept/theme/perdu> a skos:Concept ; skos:prefLabel "perdu"@fr .""",
     "resource-without-provenance-violation": """
-        actor:sans-source a efop:Actor ; rdfs:label "Sans source"@fr .""",
+        <{ID}organisation/sans-source> a efop:Actor ; rdfs:label "Sans source"@fr .""",
     "derivation-from-undescribed-source-violation": """
-        actor:x a efop:Actor ; rdfs:label "X"@fr ;
-            prov:wasDerivedFrom source:inconnue .""",
+        <{ID}organisation/x> a efop:Actor ; rdfs:label "X"@fr ;
+            prov:wasDerivedFrom <{ID}source/inconnue> .""",
     "label-trailing-whitespace-violation": """
-        actor:x rdfs:label "Région Pays de la Loire "@fr .""",
+        <{ID}organisation/x> rdfs:label "Région Pays de la Loire "@fr .""",
     "hierarchy-cycle-violation": """
         efop:A rdfs:subClassOf efop:B . efop:B rdfs:subClassOf efop:A .""",
     "resource-without-french-label-violation": """
-        actor:x a efop:Actor ; rdfs:label "Only English"@en .""",
+        <{ID}organisation/x> a efop:Actor ; rdfs:label "Only English"@en .""",
 }
 
 
@@ -78,5 +72,5 @@ def test_quality_check_returns_no_rows(published: Graph, path: Path) -> None:
 @pytest.mark.parametrize("path", QC_FILES, ids=lambda p: p.stem)
 def test_quality_check_finds_its_fault(path: Path) -> None:
     graph = Graph()
-    graph.parse(data=FAULTY_PREFIXES + FAULTY[path.stem], format="turtle")
+    graph.parse(data=FAULTY_PREFIXES + FAULTY[path.stem].replace("{ID}", ID), format="turtle")
     assert list(graph.query(path.read_text(encoding="utf-8"))), f"{path.name} missed its fault"
