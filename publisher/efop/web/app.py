@@ -22,6 +22,8 @@ BLUEPRINT_MODULES = [
     "efop.web.ontology_docs",
     "efop.web.dataset",
     "efop.web.pages",
+    "efop.web.sparql",
+    "efop.web.queries_api",
 ]
 
 EXPOSED_HEADERS = "ETag, Last-Modified, Link, Content-Location, Content-Length, Vary"
