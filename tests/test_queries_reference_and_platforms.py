@@ -116,7 +116,7 @@ def test_what_works_in_each_cooperation_body_of_workshop_3():
     assert rows["atelier-3-clefop"]["whatDoesNotWork"] == "Demande du temps."
     assert "Alliance Villes Emploi" in rows["atelier-3-cdpe"]["participants"]
     assert "licencier" in rows["atelier-3-transitions-pro"]["whatDoesNotWork"]
-    assert "whatWorks" not in rows["atelier-3-clubs-entreprises"]
+    assert rows["atelier-3-clubs-entreprises"]["whatWorks"].startswith("Non renseigné")
 
 
 def test_stop_continue_start_recommendations():
