@@ -1,0 +1,48 @@
+"""``efop validate``: check data files against the shapes before anything is published.
+
+Exit status: 0 when the data conforms, 1 when it does not, 2 when an input cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from efop.config import Settings
+from efop.validation.load import SourceError, load_sources
+from efop.validation.validate import validate
+
+UNREADABLE = {"fr": "Fichier illisible", "en": "Unreadable file"}
+LINE = {"fr": "ligne", "en": "line"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="validate data files against the SHACL shapes",
+        description=(
+            "Validate data files (default: the repository's data/) together with the "
+            "repository's ontology, concept schemes and shapes."
+        ),
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="data files or folders (default: data/)"
+    )
+    parser.add_argument(
+        "--lang", choices=["fr", "en"], default="fr", help="language of the report (default: fr)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    try:
+        sources = load_sources(settings, data_paths=args.paths or None)
+    except SourceError as error:
+        line = f", {LINE[args.lang]} {error.line}" if error.line else ""
+        print(f"{UNREADABLE[args.lang]} : {error.path}{line} : {error.message}", file=sys.stderr)
+        return 2
+    report = validate(sources)
+    print(report.format(args.lang))
+    return 0 if report.conforms else 1
