@@ -49,10 +49,20 @@ def curie(iri: str) -> str:
     return f"{prefix}:{iri[len(best) :]}"
 
 
+def full_iri(short: str) -> str:
+    """The IRI of a term as validation reports it (``<iri>`` or a prefixed name)."""
+    if short.startswith("<") and short.endswith(">"):
+        return short[1:-1]
+    prefix, colon, local = short.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return short
+
+
 def _details(path: str | None, value: str | None, lang: str) -> str:
     parts = []
     if path:
-        parts.append(f"{'property' if lang == 'en' else 'propriété'} {curie(path)}")
+        parts.append(f"{'property' if lang == 'en' else 'propriété'} {path}")
     if value:
         parts.append(f"{'value' if lang == 'en' else 'valeur'} {quote(value, lang)}")
     return f" [{', '.join(parts)}]" if parts else ""
@@ -63,37 +73,47 @@ def _problem(finding, location: Location, *, outside: bool) -> Problem:
     for lang in ("fr", "en"):
         message = finding.message_en if lang == "en" else finding.message_fr
         if outside:
-            message = f"{curie(finding.focus)} : {message}"
+            message = f"{finding.focus} : {message}"
         messages[lang] = message + _details(finding.path, finding.value, lang)
     return Problem(location, messages["fr"], messages["en"])
 
 
-def validate_import(
-    context: Context, conversion: Conversion, data: bytes, name: str
-) -> tuple[list[Problem], list[Problem]]:
-    """Violations and warnings the shapes find once the import's Turtle ``data`` joins the
-    dataset."""
+@dataclass
+class Check:
+    """What the shapes say about an import: its violations stop it, its warnings do not;
+    findings in other files of the dataset are not the import's to fix (``efop build`` and
+    ``efop validate`` report them)."""
+
+    violations: list[Problem]
+    warnings: list[Problem]
+    elsewhere: list[Problem]
+
+
+def validate_import(context: Context, conversion: Conversion, data: bytes, name: str) -> Check:
+    """Validate the import's Turtle ``data`` together with the dataset it joins."""
     with tempfile.TemporaryDirectory(prefix="efop-import-") as directory:
         candidate = Path(directory) / name
         candidate.write_bytes(data)
         sources = load_sources(context.settings, data_paths=[*context.data_paths, candidate])
         report = validate(sources)
-        violations: list[Problem] = []
-        warnings: list[Problem] = []
-        for finding in report.findings:
-            problems = violations if finding.severity.endswith("Violation") else warnings
-            in_import = (
-                finding.file is not None
-                and Path(finding.file).name == name
-                and (Path(finding.file).parent == candidate.parent)
-            )
-            location = conversion.locate(finding.focus, finding.path, finding.value)
-            if location is not None or in_import:
-                problems.append(_problem(finding, location or Location(name), outside=False))
-            else:
-                where = _relative(finding.file, context.settings.root)
-                problems.append(_problem(finding, Location(where), outside=True))
-        return violations, warnings
+    check = Check([], [], [])
+    for finding in report.findings:
+        location = conversion.locate(
+            full_iri(finding.focus),
+            full_iri(finding.path) if finding.path else None,
+            finding.value,
+        )
+        in_import = location is not None or (
+            finding.file is not None and Path(finding.file) == candidate
+        )
+        if not in_import:
+            where = _relative(finding.file, context.settings.root)
+            check.elsewhere.append(_problem(finding, Location(where), outside=True))
+        elif finding.severity == "Violation":
+            check.violations.append(_problem(finding, location or Location(name), outside=False))
+        else:
+            check.warnings.append(_problem(finding, location or Location(name), outside=False))
+    return check
 
 
 def _relative(path: Path | None, root: Path) -> str:

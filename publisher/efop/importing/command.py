@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from efop.config import Settings
-from efop.importing.mapping import KIND_ORDER
+from efop.importing.mapping import DEFAULT_DOCUMENT_KIND, KIND_ORDER
 from efop.importing.problems import ImportFailed
 from efop.importing.text import slugify
 
@@ -71,6 +71,12 @@ def _register_import(subparsers) -> None:
         "--date", type=_date, help="date de publication (dct:issued), défaut : aujourd'hui"
     )
     parser.add_argument(
+        "--document-kind",
+        default=DEFAULT_DOCUMENT_KIND,
+        help="nature du document source, concept de la liste document-kind "
+        f"(défaut : {DEFAULT_DOCUMENT_KIND})",
+    )
+    parser.add_argument(
         "--out", type=Path, help="fichier .ttl ou dossier de sortie (défaut data/imports/)"
     )
     _lang(parser)
@@ -100,6 +106,7 @@ def run_import_command(args: argparse.Namespace) -> int:
         graph=args.graph,
         publisher=args.publisher,
         issued=args.date,
+        document_kind=args.document_kind,
     )
     english = args.lang == "en"
     try:
@@ -118,6 +125,7 @@ def run_import_command(args: argparse.Namespace) -> int:
         return 2
     for warning in result.warnings:
         print(("warning: " if english else "avertissement : ") + warning.format(args.lang))
+    _report_elsewhere(result.elsewhere, english)
     counts = (
         f"{result.resources} resources, {result.triples} triples"
         if english
@@ -125,6 +133,21 @@ def run_import_command(args: argparse.Namespace) -> int:
     )
     print(f"import OK{':' if english else ' :'} {counts} -> {result.path}")
     return 0
+
+
+def _report_elsewhere(problems: list, english: bool) -> None:
+    """One line about findings in other files of the dataset, which the import cannot fix."""
+    if not problems:
+        return
+    files = ", ".join(sorted({p.location.file for p in problems}))
+    print(
+        f"note: {len(problems)} finding(s) in other files of the dataset ({files}); "
+        "`efop validate` details them and `efop build` refuses them until they are fixed"
+        if english
+        else f"note : {len(problems)} constat(s) dans d'autres fichiers du jeu de données "
+        f"({files}) ; `efop validate` les détaille et `efop build` les refusera tant qu'ils "
+        "ne sont pas corrigés"
+    )
 
 
 # ---------------------------------------------------------------- efop template
@@ -256,9 +279,9 @@ def run_link_command(args: argparse.Namespace) -> int:
     context = Context.load(settings, exclude=out)
     if args.file.resolve() not in {p.resolve() for p in context.data_paths}:
         context.data_paths.append(args.file)
-    violations, _ = validate_import(context, Conversion(graph), data, out.name)
-    if violations:
-        print("\n".join(p.format(args.lang) for p in violations))
+    check = validate_import(context, Conversion(graph), data, out.name)
+    if check.violations:
+        print("\n".join(p.format(args.lang) for p in check.violations))
         return 1
     write_atomically(out, data)
     print(f"{len(chosen)} lien(s) / link(s) -> {out}")

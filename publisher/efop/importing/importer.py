@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import DCTERMS, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from efop.config import Settings
 from efop.importing.checking import Context, validate_import
+from efop.importing.mapping import DEFAULT_DOCUMENT_KIND
 from efop.importing.problems import ImportFailed, Location, Problem
 from efop.importing.reader import read_files
 from efop.importing.rows import Conversion, convert
@@ -29,6 +30,8 @@ SOURCE_DOCUMENT = URIRef(ONTOLOGY_NS + "SourceDocument")
 ACTOR_KIND = URIRef(ONTOLOGY_NS + "actorKind")
 REGION_KIND = URIRef(DEFAULT_BASE + "id/concept/actor-kind/region")
 REGION_CLASS = URIRef(PREFIXES["igeo"] + "Region")
+DOCUMENT_KIND = URIRef(ONTOLOGY_NS + "documentKind")
+DOCUMENT_KIND_SCHEME = "document-kind"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class ImportRequest:
     graph: str | None = None
     publisher: str | None = None
     issued: dt.date | None = None
+    document_kind: str = DEFAULT_DOCUMENT_KIND
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class ImportResult:
     triples: int
     resources: int
     warnings: list[Problem]
+    elsewhere: list[Problem]  # findings in other files of the dataset
 
 
 def default_output(settings: Settings, region: str) -> Path:
@@ -114,16 +119,39 @@ def _publisher(request: ImportRequest, conversion: Conversion, dataset: DatasetI
     raise ImportFailed([problem])
 
 
+def _document_kind(request: ImportRequest, concepts: ConceptIndex) -> URIRef:
+    found = concepts.find(DOCUMENT_KIND_SCHEME, request.document_kind)
+    if found is not None:
+        return found
+    allowed = ", ".join(concepts.slugs.get(DOCUMENT_KIND_SCHEME, []))
+    raise ImportFailed(
+        [
+            Problem(
+                Location("--document-kind"),
+                f"la liste « {DOCUMENT_KIND_SCHEME} » n'a pas de concept "
+                f"« {request.document_kind} » ; valeurs admises : {allowed}",
+                f'the "{DOCUMENT_KIND_SCHEME}" list has no concept "{request.document_kind}"; '
+                f"allowed values: {allowed}",
+            )
+        ]
+    )
+
+
 def describe_source(
-    request: ImportRequest, conversion: Conversion, dataset: DatasetIndex, source: URIRef
+    request: ImportRequest,
+    conversion: Conversion,
+    dataset: DatasetIndex,
+    concepts: ConceptIndex,
+    source: URIRef,
 ) -> None:
-    """The source document of the import: who, when, from which files."""
+    """The source document of the import: what kind, who, when, from which files."""
     graph = conversion.graph
     names = sorted(p.name for p in request.files)
     issued = request.issued or dt.datetime.now(dt.UTC).date()
     region_territory = _region_territory(dataset, request.region)
     region_name = dataset.label(region_territory) if region_territory else request.region
     graph.add((source, RDF.type, SOURCE_DOCUMENT))
+    graph.add((source, DOCUMENT_KIND, _document_kind(request, concepts)))
     graph.add((source, RDFS.label, Literal(f"Données EFOP importées : {region_name}", lang="fr")))
     graph.add((source, RDFS.label, Literal(f"Imported EFOP data: {region_name}", lang="en")))
     title = f"Import tableur {region_name} : {', '.join(names)}"
@@ -158,6 +186,13 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def without_duplicates(findings: list[Problem], known: list[Problem]) -> list[Problem]:
+    """The shapes' findings on cells that have no problem reported already."""
+    seen = {p.location for p in known}
+    rows = {replace(p.location, column=None) for p in known}
+    return [f for f in findings if f.location not in seen and f.location not in rows]
+
+
 def run_import(settings: Settings, request: ImportRequest) -> ImportResult:
     """Convert, validate and write one import; raises :class:`ImportFailed` with every problem.
 
@@ -168,22 +203,27 @@ def run_import(settings: Settings, request: ImportRequest) -> ImportResult:
     context = Context.load(settings, exclude=request.out)
     source = source_iri(request)
     dataset = DatasetIndex.from_graph(context.dataset)
+    concepts = ConceptIndex.from_graph(context.sources.ontology)
     conversion = convert(
-        read.sheets,
-        region=request.region,
-        source=source,
-        concepts=ConceptIndex.from_graph(context.sources.ontology),
-        dataset=dataset,
+        read.sheets, region=request.region, source=source, concepts=concepts, dataset=dataset
     )
-    if conversion.problems:
-        raise ImportFailed(conversion.problems)
-    describe_source(request, conversion, dataset, source)
+    try:
+        describe_source(request, conversion, dataset, concepts, source)
+    except ImportFailed as failure:
+        raise ImportFailed(conversion.problems + failure.problems) from None
     names = sorted(p.name for p in request.files)
     data = serialise(conversion.graph, f"efop import {' '.join(names)}")
-    violations, warnings = validate_import(context, conversion, data, request.out.name)
-    if violations:
-        raise ImportFailed(violations)
+    # The shapes run even when cells were wrong, so that one report lists everything to fix.
+    check = validate_import(context, conversion, data, request.out.name)
+    problems = conversion.problems + without_duplicates(check.violations, conversion.problems)
+    if problems:
+        raise ImportFailed(problems)
     write_atomically(request.out, data)
     return ImportResult(
-        request.out, source, len(conversion.graph), len(conversion.subjects), warnings
+        request.out,
+        source,
+        len(conversion.graph),
+        len(conversion.subjects),
+        check.warnings,
+        check.elsewhere,
     )

@@ -22,6 +22,7 @@ from efop.importing.vocabulary import CODE_PROPERTIES, label_of
 from efop.namespaces import DEFAULT_BASE, ORG, PREFIXES, PROV, bind_all
 
 SOURCE_DOCUMENT = URIRef(PREFIXES["efop"] + "SourceDocument")
+DOCUMENT_KIND = URIRef(PREFIXES["efop"] + "documentKind")
 REGION_CLASS = URIRef(PREFIXES["igeo"] + "Region")
 MATCHABLE_SEGMENTS = frozenset({"instance", "organisation", "territoire", "dispositif", "projet"})
 BRANCH_SEGMENTS = frozenset({"instance", "organisation"})
@@ -219,6 +220,7 @@ def links_graph(candidates: list[Candidate], imported: Graph, issued: dt.date) -
         raise ValueError("the imported file must describe exactly one efop:SourceDocument")
     origin = sources[0]
     links = URIRef(f"{origin}-liens")
+    origin_title = label_of(imported, origin, "fr")
     graph.add((links, RDF.type, SOURCE_DOCUMENT))
     graph.add(
         (
@@ -235,6 +237,9 @@ def links_graph(candidates: list[Candidate], imported: Graph, issued: dt.date) -
         )
     )
     graph.add((links, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
+    graph.add((links, DCTERMS.title, Literal(f"Liens confirmés : {origin_title}", lang="fr")))
+    for kind in imported.objects(origin, DOCUMENT_KIND):
+        graph.add((links, DOCUMENT_KIND, kind))
     graph.add((links, PROV.wasDerivedFrom, origin))
     for publisher in imported.objects(origin, DCTERMS.publisher):
         graph.add((links, DCTERMS.publisher, publisher))

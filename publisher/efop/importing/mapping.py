@@ -39,6 +39,9 @@ VALUE_KINDS = frozenset(
 
 MULTI_SEPARATOR = "|"
 
+# The kind of source document an import is (a concept of the document-kind scheme).
+DEFAULT_DOCUMENT_KIND = "import-tableur"
+
 
 class MappingError(ValueError):
     """A mapping file does not describe a usable sheet (a bug in the repository, not in data)."""

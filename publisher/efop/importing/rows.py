@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -63,6 +63,7 @@ class Conversion:
     graph: Graph
     problems: list[Problem] = field(default_factory=list)
     subjects: dict[URIRef, Location] = field(default_factory=dict)
+    kinds: dict[URIRef, KindMapping] = field(default_factory=dict)
     origins: dict[tuple[Node, Node], list[tuple[Node, Location]]] = field(default_factory=dict)
 
     def add(self, triple: tuple[Node, Node, Node], location: Location) -> None:
@@ -71,17 +72,22 @@ class Conversion:
         self.origins.setdefault((s, p), []).append((o, location))
 
     def locate(self, focus: str, path: str | None, value: str | None) -> Location | None:
-        """Where a finding on ``focus`` (and ``path``, ``value``) points in the steward's files."""
+        """Where a finding on ``focus`` (and ``path``, ``value``) points in the steward's files;
+        ``focus`` and ``path`` are IRIs, ``value`` as validation reports it."""
         subject = URIRef(focus)
         if subject not in self.subjects:
             return None
         if path is not None:
             candidates = self.origins.get((subject, URIRef(path)), [])
             for obj, location in candidates:
-                if value is not None and str(obj) == value:
+                if value is not None and value in (str(obj), obj.n3(), f"<{obj}>"):
                     return location
             if candidates:
                 return candidates[0][1]
+            # A missing value: the column that would have stated it.
+            for column in self.kinds[subject].columns:
+                if column.property == URIRef(path):
+                    return replace(self.subjects[subject], column=column.header)
         return self.subjects[subject]
 
 
@@ -167,6 +173,7 @@ class Converter:
                 entry = Entry(sheet, row, mapping, key, self.mint(mapping, key))
                 self.entries[sheet.kind][key] = entry
                 self.result.subjects[entry.iri] = entry.location()
+                self.result.kinds[entry.iri] = mapping
 
     # ------------------------------------------------------------------ values
 

@@ -1,0 +1,278 @@
+"""The spreadsheet path of a region's steward, through the ``efop`` command: templates, the
+import of the Bretagne example (CSV and XLSX), re-import, and broken input that writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from rdflib import DCTERMS, RDF, XSD, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from efop.cli import main
+from efop.config import Settings
+from efop.importing.mapping import KIND_ORDER, mappings
+from efop.namespaces import IGEO, ORG, PROV
+from efop.validation import load_sources
+
+# rdflib deprecation raised while efop.validation parses sources; not the import's to fix.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Dataset.default_context is deprecated:DeprecationWarning"
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "region-bretagne"
+ID = "https://w3id.org/efop/id/"
+EFOP = "https://w3id.org/efop/ontology#"
+SOURCE = URIRef(ID + "source/bretagne-import")
+
+
+def example_files() -> list[Path]:
+    files = sorted(EXAMPLE.glob("*.csv"))
+    assert files, "no example CSV found"
+    return files
+
+
+def csv_records(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream, delimiter=";"))
+
+
+def workbook_from_csvs(target: Path, edits: dict[tuple[str, int, str], str] | None = None) -> Path:
+    """The example as one workbook, a sheet per kind; ``edits`` replaces cells by
+    (sheet, spreadsheet row number, header)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for path in example_files():
+        records = csv_records(path)
+        headers = [h.rstrip(" *") for h in records[0]]
+        for (sheet, row, header), value in (edits or {}).items():
+            if sheet == path.stem:
+                records[row - 1][headers.index(header)] = value
+        sheet = workbook.create_sheet(path.stem)
+        for record in records:
+            sheet.append([value or None for value in record])
+    workbook.save(target)
+    return target
+
+
+def run(capsys, *args: str) -> tuple[int, str]:
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def import_example(capsys, out: Path, *files: Path) -> tuple[int, str]:
+    chosen = files or tuple(example_files())
+    return run(
+        capsys, "import", *chosen, "--region", "bretagne", "--date", "2026-01-15", "--out", out
+    )
+
+
+@pytest.fixture(scope="module")
+def imported_file(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("import") / "bretagne.ttl"
+    code = main(["import", *map(str, example_files()), "--region", "bretagne",
+                 "--date", "2026-01-15", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def imported(imported_file) -> Graph:
+    return Graph().parse(imported_file)
+
+
+# ---------------------------------------------------------------- templates
+
+
+def test_csv_template_has_french_headers_and_an_example_row(tmp_path, capsys):
+    target = tmp_path / "instances.csv"
+    code, _ = run(capsys, "template", "instances", "-o", target)
+    assert code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so that spreadsheet programs read accents"
+    header, example = csv_records(target)
+    assert header[:2] == ["Clé *", "Nom *"]
+    assert "Type d'instance *" in header and "Déclinaison de" in header
+    assert example[header.index("Type d'instance *")] == "clefop"
+
+
+def test_workbook_template_has_a_notes_sheet_and_a_sheet_per_kind(tmp_path, capsys):
+    target = tmp_path / "modele.xlsx"
+    code, _ = run(capsys, "template", "--workbook", "-o", target)
+    assert code == 0
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["lisez-moi", *KIND_ORDER]
+    for kind in KIND_ORDER:
+        headers = [c.value.rstrip(" *") for c in workbook[kind][1]]
+        assert headers == mappings()[kind].headers
+    notes = "\n".join(str(c.value) for row in workbook["lisez-moi"].iter_rows() for c in row)
+    assert "co-president" in notes, "the notes list the allowed values of concept columns"
+
+
+def test_the_workbook_template_imports_as_it_is(tmp_path, capsys):
+    template = tmp_path / "modele.xlsx"
+    run(capsys, "template", "--workbook", "-o", template)
+    code, output = run(capsys, "import", template, "--region", "exemple", "--out", tmp_path,
+                       "--publisher", "maison-emploi-exemple")  # fmt: skip
+    assert code == 0, output
+    graph = Graph().parse(tmp_path / "exemple.ttl")
+    assert (
+        URIRef(ID + "projet/exemple-projet-exemple"),
+        RDF.type,
+        URIRef(EFOP + "Project"),
+    ) in graph
+
+
+# ---------------------------------------------------------------- the example
+
+
+def test_example_rows_become_resources_with_stable_iris(imported):
+    crefop = URIRef(ID + "instance/bretagne-crefop")
+    assert (crefop, RDF.type, URIRef(EFOP + "CREFOP")) in imported
+    assert (URIRef(ID + "instance/bretagne-crefop-bureau"), ORG.unitOf, crefop) in imported
+    region = URIRef(ID + "territoire/bretagne-region")
+    assert (region, IGEO.codeRegion, Literal("53")) in imported
+    membership = URIRef(ID + "adhesion/bretagne-crefop-prefecture-region")
+    assert (membership, ORG.organization, crefop) in imported
+    assert (membership, ORG.role, URIRef(ID + "concept/college/etat")) in imported
+    assert (membership, ORG.role, URIRef(ID + "concept/member-role/co-president")) in imported
+
+
+def test_the_import_is_one_source_document_and_everything_derives_from_it(imported):
+    assert list(imported.subjects(RDF.type, URIRef(EFOP + "SourceDocument"))) == [SOURCE]
+    assert imported.value(SOURCE, DCTERMS.issued) == Literal("2026-01-15", datatype=XSD.date)
+    assert imported.value(SOURCE, DCTERMS.publisher) == URIRef(ID + "organisation/bretagne-region")
+    assert {str(o) for o in imported.objects(SOURCE, DCTERMS.source)} == {
+        p.name for p in example_files()
+    }
+    subjects = set(imported.subjects(RDF.type, None)) - {SOURCE}
+    assert len(subjects) > 15
+    assert all((s, PROV.wasDerivedFrom, SOURCE) in imported for s in subjects)
+
+
+def test_the_import_lands_in_its_own_named_graph(imported_file):
+    settings = Settings.from_env()
+    data = sorted(settings.data_dir.rglob("*.ttl"))
+    sources = load_sources(settings, data_paths=[*data, imported_file])
+    graphs = {d.path: d.graph_iri for d in sources.data}
+    assert graphs[imported_file] == str(SOURCE)
+
+
+def test_reimport_gives_the_same_bytes(imported_file, tmp_path, capsys):
+    out = tmp_path / "bretagne.ttl"
+    shutil.copy(imported_file, out)
+    assert import_example(capsys, out)[0] == 0
+    assert out.read_bytes() == imported_file.read_bytes()
+
+
+def test_the_workbook_gives_the_same_triples_as_the_csv_files(tmp_path, capsys, imported):
+    workbook = workbook_from_csvs(tmp_path / "efop-bretagne.xlsx")
+    out = tmp_path / "from-workbook.ttl"
+    code, output = import_example(capsys, out, workbook)
+    assert code == 0, output
+    from_workbook = Graph().parse(out)
+
+    def without_file_names(graph: Graph) -> Graph:
+        kept = Graph()
+        for triple in graph:
+            if triple[0] != SOURCE or triple[1] not in (DCTERMS.source, DCTERMS.title):
+                kept.add(triple)
+        return kept
+
+    assert isomorphic(without_file_names(from_workbook), without_file_names(imported))
+    assert str(from_workbook.value(SOURCE, DCTERMS.source)) == "efop-bretagne.xlsx"
+
+
+# ---------------------------------------------------------------- broken input
+
+
+BROKEN = {
+    ("instances", 2, "Type d'instance"): "crefopp",
+    ("instances", 3, "Type d'instance"): "clefop",  # valid cell, but a CLEFOP needs its CREFOP
+    ("acteurs", 3, "Page web"): "pas une adresse",
+    ("adhesions", 4, "Membre"): "dreetz",
+    ("territoires", 3, "Code INSEE"): "2C",
+    ("dispositifs", 2, "Publics"): "salaries-reconversion | jeunes",
+}
+
+
+def test_a_broken_workbook_is_reported_precisely_and_writes_nothing(
+    imported_file, tmp_path, capsys
+):
+    out = tmp_path / "bretagne.ttl"
+    shutil.copy(imported_file, out)
+    before = out.read_bytes()
+    broken = workbook_from_csvs(tmp_path / "efop-bretagne.xlsx", BROKEN)
+    code, output = import_example(capsys, out, broken)
+    assert code == 1
+    lines = output.splitlines()
+
+    def line_for(sheet: str, row: int, column: str) -> str:
+        where = f"efop-bretagne.xlsx, feuille « {sheet} », ligne {row}, colonne « {column} » : "
+        found = [line for line in lines if line.startswith(where)]
+        assert found, f"no report for {where!r} in:\n{output}"
+        return found[0]
+
+    assert "absente de la liste « body-kind »" in line_for("instances", 2, "Type d'instance")
+    assert "adresse web invalide" in line_for("acteurs", 3, "Page web")
+    assert "vouliez-vous dire : dreets" in line_for("adhesions", 4, "Membre")
+    assert "mal formé" in line_for("territoires", 3, "Code INSEE")
+    shapes_message = "Un CLEFOP ou un CDFOP doit indiquer le CREFOP dont il est la déclinaison"
+    assert shapes_message in line_for("instances", 3, "Déclinaison de")
+    assert "« jeunes »" not in output, "a known concept in a list is not reported"
+    assert "rien n'a été écrit" in lines[-1]
+    assert out.read_bytes() == before, "a failed import leaves the previous one in place"
+
+
+def test_the_report_speaks_english_on_request(tmp_path, capsys):
+    broken = workbook_from_csvs(tmp_path / "efop-bretagne.xlsx", BROKEN)
+    out = tmp_path / "bretagne.ttl"
+    code, output = run(
+        capsys, "import", broken, "--region", "bretagne", "--out", out, "--lang", "en"
+    )
+    assert code == 1
+    assert 'efop-bretagne.xlsx, sheet "adhesions", row 4, column "Membre": ' in output
+    assert "did you mean: dreets?" in output
+    assert "nothing written" in output
+    assert not out.exists()
+
+
+def test_unknown_and_missing_columns_are_named(tmp_path, capsys):
+    target = tmp_path / "acteurs.csv"
+    target.write_text("Clé;Nmo;Type d'acteur\nx;Y;region\n", encoding="utf-8")
+    code, output = run(capsys, "import", target, "--region", "bretagne", "--out", tmp_path)
+    assert code == 1
+    assert "acteurs.csv, ligne 1, colonne « Nmo » : colonne inconnue" in output
+    assert "acteurs.csv, ligne 1, colonne « Nom » : colonne obligatoire absente" in output
+    assert not (tmp_path / "bretagne.ttl").exists()
+
+
+def test_comma_separated_csv_with_bom_and_a_publisher_from_the_dataset(tmp_path, capsys):
+    target = tmp_path / "territoires.csv"
+    target.write_bytes(
+        "Clé,Nom,Échelle,Code INSEE,Dans le territoire\n"
+        'pays-de-brest,"Pays de Brest",bassin-emploi,,region/53\n'.encode("utf-8-sig")
+    )
+    code, output = run(capsys, "import", target, "--region", "bretagne", "--out", tmp_path,
+                       "--publisher", "efopid:organisation/region-bretagne")  # fmt: skip
+    assert code == 0, output
+    graph = Graph().parse(tmp_path / "bretagne.ttl")
+    territory = URIRef(ID + "territoire/bretagne-pays-de-brest")
+    within = URIRef(EFOP + "withinTerritory")
+    assert (territory, within, URIRef(ID + "territoire/region/53")) in graph
+    assert graph.value(SOURCE, DCTERMS.publisher) == URIRef(ID + "organisation/region-bretagne")
+
+
+def test_an_ambiguous_insee_code_asks_for_the_scale(tmp_path, capsys):
+    target = tmp_path / "territoires.csv"
+    target.write_text(
+        "Clé;Nom;Échelle;Dans le territoire\nx;Un bassin;bassin-emploi;53\n", encoding="utf-8"
+    )
+    code, output = run(capsys, "import", target, "--region", "bretagne", "--out", tmp_path)
+    assert code == 1
+    assert "précisez region/53, departement/53 ou commune/53" in output
