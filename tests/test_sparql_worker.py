@@ -107,3 +107,22 @@ def test_from_a_local_graph_restricts_the_default_graph(endpoint):
     query = f"SELECT (COUNT(*) AS ?n) FROM <{REFERENCE}> WHERE {{ ?s ?p ?o }}"
     answer = endpoint.run(endpoint.check(query), JSON)
     assert rows(answer)[0]["n"]["value"] == "9"
+
+
+def test_a_store_that_cannot_be_opened_fails_fast_with_503(tmp_path):
+    missing = tmp_path / "no-store"
+    store = EmbeddedStore(Store())
+    broken = Endpoint(
+        store, Limits(timeout=2.0, workers=1), opener=partial(EmbeddedStore.open, missing)
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while broken.pool.start_error is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "could not start" in broken.pool.start_error
+        started = time.monotonic()
+        with pytest.raises(QueryRejected) as refused:
+            broken.run(broken.check("ASK {}"), JSON)
+        assert refused.value.status == 503 and time.monotonic() - started < 1
+    finally:
+        broken.close()

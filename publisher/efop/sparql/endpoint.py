@@ -55,6 +55,10 @@ class Endpoint:
         named_graphs: Collection[str] = (),
         bindings: Bindings | None = None,
     ) -> Answer:
+        if not default_graphs and not named_graphs:
+            # the query's own FROM / FROM NAMED, sent the way every engine honours (some, such
+            # as a union-default-graph Oxigraph server, ignore FROM but not the protocol's)
+            default_graphs, named_graphs = sorted(query.dataset[0]), sorted(query.dataset[1])
         job = Job(
             query=query.text,
             media_type=fmt.media_type,
@@ -63,7 +67,6 @@ class Endpoint:
             named_graphs=tuple(named_graphs),
             max_rows=self.limits.max_rows,
             bindings=tuple((bindings or {}).items()),
-            query_dataset=any(query.dataset),
         )
         if self.pool is None:
             return run(self.store, job)

@@ -46,7 +46,6 @@ class Job:
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 100_000
     bindings: tuple[tuple[str, Term], ...] = ()  # stored-query parameters, bound by the engine
-    query_dataset: bool = False  # the query has FROM / FROM NAMED: no union default graph
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,8 @@ def output_format(job: Job) -> QueryResultsFormat | RdfFormat:
 def evaluate(store: Store, job: Job):
     """The pyoxigraph result object of the job's query on ``store``."""
     if isinstance(store, EmbeddedStore):
-        protocol_dataset = job.default_graphs or job.named_graphs
-        options: dict = {"use_default_graph_as_union": not (protocol_dataset or job.query_dataset)}
+        dataset = job.default_graphs or job.named_graphs
+        options: dict = {"use_default_graph_as_union": not dataset}
         if job.default_graphs:
             options["default_graph"] = [NamedNode(g) for g in job.default_graphs]
         if job.named_graphs:

@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 
 from efop.sparql.guard import QueryRejected
 from efop.sparql.results import Answer, Job, run
-from efop.store.base import Store
+from efop.store.base import Store, StoreError
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 60
@@ -45,7 +45,11 @@ class ServerBusy(QueryRejected):
 
 def _serve(opener: Callable[[], Store], connection: Connection) -> None:
     """Worker main loop: open the store, then answer jobs until the pipe closes."""
-    store = opener()
+    try:
+        store = opener()
+    except (StoreError, OSError) as error:
+        connection.send(("failed", str(error)))
+        return
     connection.send(("ready",))
     while True:
         try:
@@ -83,6 +87,8 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._size = size
+        self.start_error: str | None = None
         for _ in range(size):
             self._spawn()
 
@@ -91,17 +97,19 @@ class QueryPool:
 
     def _add(self) -> None:
         worker = _Worker(self._context, self._opener)
-        if not worker.connection.poll(STARTUP_SECONDS):
-            log.error("a query worker did not start within %d s", STARTUP_SECONDS)
-            worker.kill()
-            return
         try:
-            worker.connection.recv()
-        except EOFError:
-            log.error("a query worker could not open the store")
+            if not worker.connection.poll(STARTUP_SECONDS):
+                raise TimeoutError(f"no answer within {STARTUP_SECONDS} s")
+            reply = worker.connection.recv()
+            if reply[0] != "ready":
+                raise OSError(reply[1])
+        except (EOFError, OSError) as error:
+            self.start_error = f"a query worker could not start: {error or 'it exited'}"
+            log.error("%s", self.start_error)
             worker.kill()
             return
         with self._lock:
+            self.start_error = None
             if self._closed:
                 worker.kill()
                 return
@@ -117,6 +125,7 @@ class QueryPool:
     def run(self, job: Job) -> Answer:
         """The job's answer. Waits for a free worker (at worst until a runaway query is killed
         and its worker replaced), then gives the query itself ``timeout`` seconds."""
+        self._check_started()
         try:
             worker = self._idle.get(timeout=self.timeout + START_GRACE_SECONDS)
         except queue.Empty as error:
@@ -138,6 +147,21 @@ class QueryPool:
         if reply[0] == "ok":
             return reply[1]
         raise QueryRejected(reply[1], reply[2])
+
+    def _check_started(self) -> None:
+        """Fail fast, and try again, when no worker could start (store missing, broken...)."""
+        with self._lock:
+            failed = self.start_error is not None and not self._all
+            if failed:
+                self.start_error = None
+        if failed:
+            for _ in range(self._size):
+                self._spawn()
+            raise QueryRejected(
+                503,
+                "Le moteur de requêtes n'a pas pu démarrer ; nouvel essai en cours. / The query "
+                "engine could not start; retrying. See the server log.",
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,214 @@
+"""The external-store round trip: ``efop push`` a build into ``oxigraph serve`` (Graph Store
+Protocol), then run the publisher on that endpoint and check that linked-data pages, SPARQL
+answers and stored queries are the same as on the embedded store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from sparql_support import (
+    REFERENCE,
+    REPO,
+    dataset_quads,
+    free_port,
+    oxigraph_command,
+    publisher_command,
+    running,
+    write_build,
+    write_root,
+)
+
+from efop.store.remote import RemoteStore, values_clause
+
+EFOP = REPO / ".venv" / "bin" / "efop"
+STALE = "https://w3id.org/efop/id/graph/stale"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = write_root(tmp_path_factory.mktemp("root"))
+    write_build(root / "var")
+    return root
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    port = free_port()
+    root = f"http://127.0.0.1:{port}"
+    location = tmp_path_factory.mktemp("oxigraph")
+    with running(oxigraph_command(port, location), root + "/query?query=ASK%7B%7D"):
+        yield root
+
+
+def push(project, oxigraph, *extra):
+    env = {"EFOP_ROOT": str(project), "EFOP_VAR_DIR": str(project / "var")}
+    command = [str(EFOP), "push", "--endpoint", oxigraph + "/query"]
+    command += ["--graph-store", oxigraph + "/store", *extra]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def pushed(project, oxigraph):
+    request = urllib.request.Request(
+        f"{oxigraph}/store?graph={urllib.parse.quote(STALE, safe='')}",
+        data=b"<https://a.example/s> <https://a.example/p> <https://a.example/o> .\n",
+        method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )
+    urllib.request.urlopen(request, timeout=10).read()
+    done = push(project, oxigraph, "--prune")
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def publishers(project, oxigraph, pushed):
+    """Two full publishers: one on the embedded build, one on the external store."""
+    base_env = {"EFOP_ROOT": str(project), "EFOP_VAR_DIR": str(project / "var")}
+    embedded_port, remote_port = free_port(), free_port()
+    embedded = f"http://127.0.0.1:{embedded_port}"
+    remote = f"http://127.0.0.1:{remote_port}"
+    remote_env = {**base_env, "EFOP_STORE_ENDPOINT": oxigraph + "/query"}
+    with (
+        running(publisher_command(embedded_port, full=True), embedded + "/queries", base_env),
+        running(publisher_command(remote_port, full=True), remote + "/queries", remote_env),
+    ):
+        yield embedded, remote
+
+
+def fetch(url: str, accept: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_push_sends_every_graph_and_checks_counts(pushed, oxigraph):
+    assert pushed.stdout.startswith("push OK: 3 graphs, ")
+    remote = RemoteStore(oxigraph + "/query")
+    expected = {quad.graph_name.value for quad in dataset_quads()}
+    assert set(remote.named_graphs()) == expected  # the stale graph was pruned
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(remote.select(count)[0]["n"].value) == len(dataset_quads())
+
+
+def test_push_twice_gives_the_same_store(project, oxigraph, pushed):
+    done = push(project, oxigraph)
+    assert done.returncode == 0, done.stderr
+    remote = RemoteStore(oxigraph + "/query")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert int(remote.select(count)[0]["n"].value) == len(dataset_quads())
+
+
+def test_push_to_nowhere_fails_clearly(project):
+    done = push(project, f"http://127.0.0.1:{free_port()}")
+    assert done.returncode == 1 and "push FAILED" in done.stderr
+
+
+def test_remote_store_binds_terms_safely(oxigraph, pushed):
+    remote = RemoteStore(oxigraph + "/query")
+    query = "SELECT ?code ?region WHERE { ?region <http://rdf.insee.fr/def/geo#codeRegion> ?code }"
+    rows = remote.select(query, {"code": Literal("53")})
+    assert [row["region"].value for row in rows] == [
+        "https://w3id.org/efop/id/territoire/region/53"
+    ]
+    assert remote.select(query, {"code": Literal('53" } ?x ?y ?z {')}) == []
+    assert (
+        values_clause({"g": NamedNode(REFERENCE)}).strip() == f"VALUES (?g) {{ (<{REFERENCE}>) }}"
+    )
+    assert remote.ask("ASK { ?s ?p ?o }")
+    triples = remote.construct(
+        "CONSTRUCT { ?region ?p ?o } WHERE { ?region ?p ?o }",
+        {"region": NamedNode("https://w3id.org/efop/id/territoire/region/52")},
+    )
+    assert len(triples) == 3
+
+
+def test_remote_store_execute_matches_embedded(oxigraph, pushed, project):
+    from pyoxigraph import QueryResultsFormat
+
+    from efop.store.embedded import EmbeddedStore
+
+    query = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    remote = RemoteStore(oxigraph + "/query").execute(query, QueryResultsFormat.JSON)
+    local_store = EmbeddedStore.open(project / "var" / "current" / "store")
+    local = local_store.execute(query, QueryResultsFormat.JSON)
+
+    def rows(body):
+        return sorted(
+            json.dumps(b, sort_keys=True) for b in json.loads(body)["results"]["bindings"]
+        )
+
+    assert rows(remote) == rows(local)
+    del local_store
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/id/territoire/region/52", "/id/instance/crefop-pays-de-la-loire", "/id/projet/p7"],
+)
+def test_linked_data_pages_are_the_same(publishers, path):
+    embedded, remote = publishers
+    graphs = []
+    for root in (embedded, remote):
+        status, body = fetch(root + path, "application/n-triples")
+        assert status == 200, body
+        graphs.append(Graph().parse(data=body, format="nt"))
+    assert len(graphs[0]) > 0
+    assert isomorphic(graphs[0], graphs[1])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        f"SELECT (COUNT(*) AS ?n) FROM <{REFERENCE}> WHERE {{ ?s ?p ?o }}",
+        "ASK { ?s a <https://w3id.org/efop/ontology#CREFOP> }",
+    ],
+)
+def test_sparql_answers_are_the_same(publishers, query):
+    answers = []
+    for root in publishers:
+        status, body = fetch(
+            f"{root}/sparql?query={urllib.parse.quote(query)}", "application/sparql-results+json"
+        )
+        assert status == 200, body
+        document = json.loads(body)
+        if "boolean" in document:
+            answers.append(document["boolean"])
+        else:
+            bindings = document["results"]["bindings"]
+            answers.append(sorted(json.dumps(b, sort_keys=True) for b in bindings))
+    assert answers[0] == answers[1]
+    assert answers[0] not in ([], False)
+
+
+def test_construct_and_stored_queries_are_the_same(publishers):
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <http://rdf.insee.fr/def/geo#Region> ; ?p ?o }"
+    graphs = []
+    for root in publishers:
+        status, body = fetch(
+            f"{root}/sparql?query={urllib.parse.quote(construct)}", "application/n-triples"
+        )
+        assert status == 200, body
+        store = Store()
+        store.extend(q for q in parse(body, format=RdfFormat.N_QUADS))
+        graphs.append(sorted(str(q) for q in store))
+    assert graphs[0] == graphs[1] and len(graphs[0]) == 9
+    answers = []
+    for root in publishers:
+        status, body = fetch(root + "/queries/region-by-code?code=75", "text/csv")
+        assert status == 200, body
+        answers.append(body)
+    assert answers[0] == answers[1] and b"Nouvelle-Aquitaine" in answers[0]
