@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,12 @@ from openpyxl import Workbook, load_workbook
 from rdflib import DCTERMS, RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from efop.build import current_build
 from efop.cli import main
 from efop.config import Settings
 from efop.importing.mapping import KIND_ORDER, mappings
 from efop.namespaces import IGEO, ORG, PROV
+from efop.store.embedded import EmbeddedStore
 from efop.validation import load_sources
 
 # rdflib deprecation raised while efop.validation parses sources; not the import's to fix.
@@ -161,6 +164,38 @@ def test_the_import_lands_in_its_own_named_graph(imported_file):
     sources = load_sources(settings, data_paths=[*data, imported_file])
     graphs = {d.path: d.graph_iri for d in sources.data}
     assert graphs[imported_file] == str(SOURCE)
+
+
+def test_the_build_publishes_the_import_in_its_own_graph(tmp_path, capsys, monkeypatch):
+    root = tmp_path / "repo"
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(Settings.from_env().root / folder, root / folder)
+    monkeypatch.setenv("EFOP_ROOT", str(root))
+    monkeypatch.setenv("EFOP_VAR_DIR", str(root / "var"))
+    code, output = import_example(capsys, root / "data" / "imports")
+    assert code == 0, output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the build's own tests check them
+        code, output = run(capsys, "build")
+    assert code == 0, output
+    build = current_build(Settings.from_env())
+    assert build is not None
+    graph = build.manifest["graphs"][str(SOURCE)]
+    assert graph["files"] == ["data/imports/bretagne.ttl"]
+    assert graph["triples"] == len(Graph().parse(root / "data" / "imports" / "bretagne.ttl"))
+    store = EmbeddedStore.open(build.store_path)
+    rows = store.select(
+        """PREFIX efop: <https://w3id.org/efop/ontology#>
+        PREFIX igeo: <http://rdf.insee.fr/def/geo#>
+        SELECT ?body ?g WHERE {
+            GRAPH ?g { ?body a efop:CREFOP ; efop:actsOn ?territory }
+            ?territory igeo:codeRegion "53" }"""
+    )
+    found = {(row["body"].value, row["g"].value) for row in rows}
+    assert (ID + "instance/bretagne-crefop", str(SOURCE)) in found
+    assert any(body == ID + "instance/crefop-bretagne" for body, _ in found), (
+        "the imported region is queried together with the dataset's own CREFOP Bretagne"
+    )
 
 
 def test_reimport_gives_the_same_bytes(imported_file, tmp_path, capsys):
