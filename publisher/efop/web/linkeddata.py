@@ -35,10 +35,8 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT { ?n ?lp ?l } WHERE {
-  { ?s ?p ?n } UNION { ?n ?p ?s }
-  FILTER(isIRI(?n) && ?n != ?s)
-  VALUES ?lp { rdfs:label skos:prefLabel rdf:type }
-  ?n ?lp ?l
+  { ?s ?p ?n FILTER(isIRI(?n)) ?n ?lp ?l } UNION { ?n ?p ?s . ?n ?lp ?l }
+  FILTER(?lp = rdfs:label || ?lp = skos:prefLabel || ?lp = rdf:type)
 }
 """
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-import rdflib
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from efop.namespaces import DEFAULT_BASE, PREFIXES
@@ -59,12 +58,38 @@ def used_prefixes(triples: list[Triple], base: str) -> dict[str, str]:
 
 
 def _jsonld(triples: list[Triple], base: str) -> bytes:
-    if not triples:
-        return json.dumps({"@context": jsonld_context(base), "@graph": []}).encode()
-    graph = rdflib.Graph()
-    graph.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
-    text = graph.serialize(format="json-ld", context=jsonld_context(base), auto_compact=True)
-    return text.encode("utf-8")
+    """pyoxigraph's JSON-LD, its property and class IRIs written as compact IRIs of the context.
+
+    Only keys and ``@type`` values are compacted, with prefixes defined in the inline context;
+    node identifiers stay absolute, so expanding the document gives back the same triples.
+    """
+    context = jsonld_context(base)
+    nodes = json.loads(serialize(triples, format=RdfFormat.JSON_LD)) if triples else []
+    namespaces = sorted(context.items(), key=lambda item: -len(item[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, namespace in namespaces:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def value(item: dict) -> dict:
+        if "@type" in item:
+            return {**item, "@type": compact(item["@type"])}
+        return item
+
+    graph = [
+        {
+            key if key.startswith("@") else compact(key): (
+                values if key.startswith("@") else [value(v) for v in values]
+            )
+            for key, values in node.items()
+        }
+        for node in nodes
+    ]
+    return json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False, indent=1).encode(
+        "utf-8"
+    )
 
 
 def sparql_prologue_for(base: str) -> str:
