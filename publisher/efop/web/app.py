@@ -12,7 +12,7 @@ from flask import Flask, Response, request
 
 from efop.config import Settings
 from efop.store import Store
-from efop.web import errors
+from efop.web import errors, security
 from efop.web.context import ServingContext
 from efop.web.i18n import translate
 from efop.web.negotiation import choose_language
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(name).blueprint)
     errors.register(app)
+    security.init_app(app)
     app.after_request(_allow_cross_origin_reads)
     app.context_processor(_template_helpers)
     return app
