@@ -212,3 +212,15 @@ def test_construct_and_stored_queries_are_the_same(publishers):
         assert status == 200, body
         answers.append(body)
     assert answers[0] == answers[1] and b"Nouvelle-Aquitaine" in answers[0]
+
+
+def test_query_form_is_not_guessed_from_comments(oxigraph, pushed):
+    """SPARQLWrapper's guess reads "describes" in this header as a DESCRIBE query (the
+    apostrophes in the comment fool its regular expression); the store states the form."""
+    query = (
+        "# description: le nombre d'entreprises, d'habitants...\n"
+        "# description-en: the figure, the resource it describes\n"
+        "SELECT ?code WHERE { ?r <http://rdf.insee.fr/def/geo#codeRegion> ?code }"
+    )
+    remote = RemoteStore(oxigraph + "/query")
+    assert sorted(row["code"].value for row in remote.select(query)) == ["52", "53", "75"]

@@ -75,6 +75,7 @@ def evaluate(store: Store, job: Job):
     return store.query_results(
         job.query,
         dict(job.bindings),
+        graph=not job.solutions,
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs,
     )

@@ -28,12 +28,10 @@ from pyoxigraph import (
     parse,
     parse_query_results,
 )
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from efop.store.base import Bindings, StoreError, Term
-
-GRAPH_QUERY_TYPES = {"CONSTRUCT", "DESCRIBE"}
 
 
 def values_clause(bindings: Bindings | None) -> str:
@@ -64,11 +62,17 @@ class RemoteStore:
         self.graph_store = graph_store or endpoint
         self.timeout = timeout
 
-    def _wrapper(self, query: str, default_graphs=(), named_graphs=()) -> SPARQLWrapper:
+    def _wrapper(
+        self, query: str, graph: bool, default_graphs=(), named_graphs=()
+    ) -> SPARQLWrapper:
+        """A SPARQLWrapper request for ``query``, whose form the caller states: SPARQLWrapper
+        guesses it with a regular expression, which words in literals can fool."""
         wrapper = SPARQLWrapper(self.endpoint, agent="efop-linked-data")
         wrapper.setMethod(POST)
         wrapper.setTimeout(int(self.timeout) or 1)
         wrapper.setQuery(query)
+        wrapper.queryType = CONSTRUCT if graph else SELECT
+        wrapper.setReturnFormat(TURTLE if graph else JSON)
         for graph in default_graphs or ():
             wrapper.addDefaultGraph(graph)
         for graph in named_graphs or ():
@@ -90,21 +94,22 @@ class RemoteStore:
         query: str,
         bindings: Bindings | None = None,
         *,
+        graph: bool,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ):
-        """pyoxigraph's result object for any read query (solutions, boolean or triples)."""
-        wrapper = self._wrapper(query + values_clause(bindings), default_graphs, named_graphs)
-        if wrapper.queryType in GRAPH_QUERY_TYPES:
-            wrapper.setReturnFormat(TURTLE)
+        """pyoxigraph's result object for a read query: triples when ``graph`` (CONSTRUCT,
+        DESCRIBE), else solutions or a boolean (SELECT, ASK)."""
+        text = query + values_clause(bindings)
+        wrapper = self._wrapper(text, graph, default_graphs, named_graphs)
+        if graph:
             body = self._fetch(wrapper, "text/turtle")
             return [quad.triple for quad in parse(body, format=RdfFormat.TURTLE)]
-        wrapper.setReturnFormat(JSON)
         body = self._fetch(wrapper, "application/sparql-results+json")
         return parse_query_results(body, format=QueryResultsFormat.JSON)
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
-        results = self.query_results(query, bindings)
+        results = self.query_results(query, bindings, graph=False)
         if not isinstance(results, QuerySolutions):
             raise ValueError("not a SELECT query")
         names = [v.value for v in results.variables]
@@ -114,13 +119,13 @@ class RemoteStore:
         ]
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        results = self.query_results(query, bindings)
+        results = self.query_results(query, bindings, graph=False)
         if not isinstance(results, QueryBoolean):
             raise ValueError("not an ASK query")
         return bool(results)
 
     def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]:
-        results = self.query_results(query, bindings)
+        results = self.query_results(query, bindings, graph=True)
         if not isinstance(results, list):
             raise ValueError("not a CONSTRUCT or DESCRIBE query")
         return results
@@ -133,7 +138,8 @@ class RemoteStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> bytes:
-        wrapper = self._wrapper(query, default_graphs, named_graphs)
+        graph = isinstance(result_format, RdfFormat)
+        wrapper = self._wrapper(query, graph, default_graphs, named_graphs)
         return self._fetch(wrapper, result_format.media_type)
 
     def named_graphs(self) -> list[str]:
