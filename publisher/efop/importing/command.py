@@ -274,7 +274,9 @@ def run_link_command(args: argparse.Namespace) -> int:
         print(chosen, file=sys.stderr)
         return 2
     out = args.file.with_name(f"{args.file.stem}-liens.ttl") if args.write is True else args.write
-    graph = links_graph([candidates[i] for i in chosen], imported, args.date or dt.date.today())
+    graph = links_graph(
+        [candidates[i] for i in chosen], imported, args.date or dt.datetime.now(dt.UTC).date()
+    )
     data = serialise(graph, f"efop link {args.file.name}")
     context = Context.load(settings, exclude=out)
     if args.file.resolve() not in {p.resolve() for p in context.data_paths}:

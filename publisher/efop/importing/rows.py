@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from efop.importing.mapping import MULTI_SEPARATOR, Column, KindMapping, mappings
+from efop.importing.mapping import KIND_ORDER, MULTI_SEPARATOR, Column, KindMapping, mappings
 from efop.importing.problems import Location, Problem
 from efop.importing.reader import Row, Sheet
 from efop.importing.text import normalise_label, slugify
@@ -146,14 +146,27 @@ class Converter:
     def _reference_slug(self, target: str, text: str) -> str:
         """The key part a reference contributes: the referenced row's key, or the slug of an
         outside resource's IRI."""
+        entry = self.find_entry(target, text)
+        if entry is not None:
+            return entry.key
         iri = as_iri(text)
         if iri is not None:
             return slugify(str(iri).rsplit("/id/", 1)[-1].split("/", 1)[-1])
         return slugify(text)
 
+    def find_entry(self, kind: str, text: str) -> Entry | None:
+        """The row of ``kind`` a cell designates by its key or, failing that, its exact name."""
+        entries = self.entries[kind]
+        if slugify(text) in entries:
+            return entries[slugify(text)]
+        wanted = normalise_label(text)
+        by_name = [e for e in entries.values() if wanted and normalise_label(e.name) == wanted]
+        return by_name[0] if len(by_name) == 1 else None
+
     def collect(self) -> None:
-        """First pass: every row's key and IRI, so that rows may refer to later rows."""
-        for sheet in self.sheets:
+        """First pass: every row's key and IRI, so that rows may refer to later rows (kinds in
+        their order, so that a membership's key can use the keys of its body and member)."""
+        for sheet in sorted(self.sheets, key=lambda s: KIND_ORDER.index(s.kind)):
             mapping = mappings()[sheet.kind]
             for row in sheet.rows:
                 key = self._row_key(sheet, row, mapping)
@@ -194,13 +207,10 @@ class Converter:
 
     def reference(self, column: Column, text: str, location: Location) -> URIRef | None:
         target = column.target or ""
+        entry = self.find_entry(target, text)
+        if entry is not None:
+            return entry.iri
         entries = self.entries[target]
-        if slugify(text) in entries:
-            return entries[slugify(text)].iri
-        wanted = normalise_label(text)
-        by_label = [e for e in entries.values() if normalise_label(e.name) == wanted]
-        if len(by_label) == 1:
-            return by_label[0].iri
         iri = as_iri(text)
         if iri is not None and (iri in self.result.subjects or self.dataset.knows(iri)):
             return iri
@@ -219,9 +229,9 @@ class Converter:
         return None
 
     def territory(self, text: str, location: Location) -> URIRef | None:
-        entries = self.entries["territoires"]
-        if slugify(text) in entries:
-            return entries[slugify(text)].iri
+        entry = self.find_entry("territoires", text)
+        if entry is not None:
+            return entry.iri
         code = parse_code_reference(text)
         if code is not None:
             properties, value = code
