@@ -48,6 +48,12 @@ def union(built: Build) -> set[str]:
     return {f"{row['s']} {row['p']} {row['o']}" for row in rows}
 
 
+def ground(triples: set[str]) -> tuple[set[str], int]:
+    """Triples without blank nodes, and how many have one (their labels change per parse)."""
+    blank = {t for t in triples if t.startswith("_:") or " _:" in t}
+    return triples - blank, len(blank)
+
+
 def dump_triples(body: bytes, file: str) -> set[str]:
     data = gzip.decompress(body) if file.endswith(".gz") else body
     return {f"{s.subject} {s.predicate} {s.object}" for s in parse(data, format=DUMP_FORMATS[file])}
@@ -74,7 +80,7 @@ def test_void_dumps_parse_and_hold_the_whole_dataset(client, settings, union):
         with client.get(local(dump, settings.base_iri)) as response:
             assert response.status_code == 200, dump
             file = dump.rsplit("/", 1)[-1]
-            assert dump_triples(response.data, file) == union, file
+            assert ground(dump_triples(response.data, file)) == ground(union), file
     assert declared == len(union)
 
 

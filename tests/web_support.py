@@ -55,9 +55,11 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> 
 
 
 @contextmanager
-def efop_serve(env: dict[str, str], *args: str, log: Path) -> Iterator[str]:
+def efop_serve(
+    env: dict[str, str], *args: str, log: Path, port: int | None = None
+) -> Iterator[str]:
     """A running ``efop serve`` (gunicorn, 2 workers) with ``env``; yields its root URL."""
-    port = free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "efop.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", "2", *args]
     with open(log, "wb") as output:
