@@ -129,3 +129,10 @@ def test_writing_needs_a_confirmation(imported_file, tmp_path, capsys):
     assert main(["link", str(imported_file), "--write", str(out)]) == 2
     assert "--accept" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_unreadable_file_is_named_with_its_line(tmp_path, capsys):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    assert main(["link", str(broken)]) == 2
+    assert "broken.ttl:2" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from rdflib import Graph
 from efop.config import Settings
 from efop.importing.problems import Location, Problem, quote
 from efop.importing.rows import Conversion
-from efop.namespaces import PREFIXES
+from efop.importing.vocabulary import full_iri
 from efop.validation import load_sources, validate
 
 
@@ -38,25 +38,6 @@ class Context:
         for data_file in kept:
             dataset += data_file.graph
         return cls(settings, sources, [Path(d.path) for d in kept], dataset)
-
-
-def curie(iri: str) -> str:
-    """``iri`` as a prefixed name when a registered namespace holds it."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return f"<{iri}>"
-    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
-
-
-def full_iri(short: str) -> str:
-    """The IRI of a term as validation reports it (``<iri>`` or a prefixed name)."""
-    if short.startswith("<") and short.endswith(">"):
-        return short[1:-1]
-    prefix, colon, local = short.partition(":")
-    if colon and prefix in PREFIXES:
-        return PREFIXES[prefix] + local
-    return short
 
 
 def _details(path: str | None, value: str | None, lang: str) -> str:

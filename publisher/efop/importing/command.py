@@ -246,24 +246,21 @@ def _accepted(args: argparse.Namespace, count: int) -> list[int] | str:
 
 
 def run_link_command(args: argparse.Namespace) -> int:
-    from rdflib import Graph
-
     from efop.importing.checking import Context, validate_import
     from efop.importing.importer import serialise, write_atomically
-    from efop.importing.linking import find_candidates, format_table, links_graph, read_graph
+    from efop.importing.linking import find_candidates, format_table, links_graph, union
     from efop.importing.rows import Conversion
+    from efop.validation import SourceError, load_sources
 
     settings = Settings.from_env()
     try:
-        imported = read_graph(args.file)
+        imported = union(load_sources(settings, data_paths=[args.file]))
         if args.against:
-            dataset = Graph()
-            for path in args.against:
-                dataset += read_graph(path)
+            dataset = union(load_sources(settings, data_paths=args.against))
         else:
             dataset = Context.load(settings, exclude=args.file).dataset
-    except (ValueError, OSError) as error:  # rdflib reports syntax errors as ValueError
-        print(f"{args.file.name}: {error}", file=sys.stderr)
+    except SourceError as error:
+        print(str(error), file=sys.stderr)
         return 2
     candidates = find_candidates(imported, dataset)
     print(format_table(candidates, args.lang))

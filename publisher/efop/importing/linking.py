@@ -12,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
-from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
-from efop.importing.checking import curie
 from efop.importing.text import acronym, normalise_label, words
-from efop.importing.vocabulary import CODE_PROPERTIES, label_of
+from efop.importing.vocabulary import CODE_PROPERTIES, curie, label_of
 from efop.namespaces import DEFAULT_BASE, ORG, PREFIXES, PROV, bind_all
 
 SOURCE_DOCUMENT = URIRef(PREFIXES["efop"] + "SourceDocument")
@@ -249,19 +247,9 @@ def links_graph(candidates: list[Candidate], imported: Graph, issued: dt.date) -
     return graph
 
 
-def read_graph(path: Path) -> Graph:
-    """A local RDF file in Turtle, N-Triples, TriG or N-Quads (the union of its graphs)."""
-    formats = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
-    fmt = formats.get(path.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{path.name}: use a .ttl, .nt, .trig or .nq file")
-    if fmt in ("trig", "nquads"):
-        dataset = Dataset(default_union=True)
-        dataset.parse(path, format=fmt)
-        union = Graph()
-        for triple in dataset.triples((None, None, None)):
-            union.add(triple)
-        return union
+def union(sources) -> Graph:
+    """The union of the data files of ``efop.validation``'s loaded sources."""
     graph = Graph()
-    graph.parse(path, format=fmt)
+    for data_file in sources.data:
+        graph += data_file.graph
     return graph

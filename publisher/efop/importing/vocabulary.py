@@ -108,3 +108,22 @@ def parse_code_reference(text: str) -> tuple[list[URIRef], str] | None:
     if value.isdigit() or (len(value) in (2, 5) and value[:2] in ("2A", "2B")):
         return list(CODE_PROPERTIES.values()), value
     return None
+
+
+def curie(iri: str) -> str:
+    """``iri`` as a prefixed name when a registered namespace holds it."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return f"<{iri}>"
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
+
+
+def full_iri(short: str) -> str:
+    """The IRI of a term as validation reports it (``<iri>`` or a prefixed name)."""
+    if short.startswith("<") and short.endswith(">"):
+        return short[1:-1]
+    prefix, colon, local = short.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return short
