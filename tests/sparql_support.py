@@ -185,9 +185,8 @@ def running(command: list[str], url: str, env: dict | None = None, log: Path | N
             out.close()
 
 
-def publisher_command(port: int, *, full: bool = False) -> list[str]:
-    command = [str(PYTHON), str(Path(__file__).with_name("sparql_server.py")), str(port)]
-    return [*command, "--full"] if full else command
+def publisher_command(port: int) -> list[str]:
+    return [str(PYTHON), str(Path(__file__).with_name("sparql_server.py")), str(port)]
 
 
 def oxigraph_command(port: int, location: Path) -> list[str]:

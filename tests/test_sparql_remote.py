@@ -78,8 +78,8 @@ def publishers(project, oxigraph, pushed):
     remote = f"http://127.0.0.1:{remote_port}"
     remote_env = {**base_env, "EFOP_STORE_ENDPOINT": oxigraph + "/query"}
     with (
-        running(publisher_command(embedded_port, full=True), embedded + "/queries", base_env),
-        running(publisher_command(remote_port, full=True), remote + "/queries", remote_env),
+        running(publisher_command(embedded_port), embedded + "/queries", base_env),
+        running(publisher_command(remote_port), remote + "/queries", remote_env),
     ):
         yield embedded, remote
 

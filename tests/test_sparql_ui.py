@@ -39,7 +39,7 @@ def server(tmp_path_factory):
 
 def test_pick_a_stored_query_run_it_and_see_the_table(server):
     done = subprocess.run(
-        ["node", str(CHECK), server + "/sparql", "Régions et leur libellé"],
+        ["node", str(CHECK), server + "/sparql?lang=fr", "Régions et leur libellé"],
         capture_output=True,
         text=True,
         timeout=120,
