@@ -17,7 +17,7 @@ from efop.config import Settings
 from efop.importing.problems import Location, Problem, quote
 from efop.importing.rows import Conversion
 from efop.importing.vocabulary import full_iri
-from efop.validation import load_sources, validate
+from efop.validation import Finding, LoadedSources, load_sources, validate
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Context:
     """The dataset an import joins: the repository's sources without the file it replaces."""
 
     settings: Settings
-    sources: object  # efop.validation's LoadedSources
+    sources: LoadedSources
     data_paths: list[Path]
     dataset: Graph
 
@@ -49,13 +49,14 @@ def _details(path: str | None, value: str | None, lang: str) -> str:
     return f" [{', '.join(parts)}]" if parts else ""
 
 
-def _problem(finding, location: Location, *, outside: bool) -> Problem:
+def _problem(finding: Finding, location: Location, *, outside: bool) -> Problem:
     messages = {}
     for lang in ("fr", "en"):
         message = finding.message_en if lang == "en" else finding.message_fr
         if outside:
             message = f"{finding.focus} : {message}"
-        messages[lang] = message + _details(finding.path, finding.value, lang)
+        value = finding.value if finding.value != finding.focus else None
+        messages[lang] = message + _details(finding.path, value, lang)
     return Problem(location, messages["fr"], messages["en"])
 
 
