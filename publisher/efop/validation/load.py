@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ FORMATS: dict[str, str] = {
     ".jsonld": "json-ld",
 }
 LINE_BASED = {"nt", "nquads"}
+QUAD_FORMATS = {"trig", "nquads"}
 DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -89,9 +91,8 @@ def parse_file(path: Path) -> Graph:
     except OSError as error:
         raise SourceError(path, None, f"cannot read the file: {error.strerror}") from error
     refuse_unsafe(path, fmt, raw)
-    dataset = Dataset()
     try:
-        dataset.parse(data=raw, format=fmt, publicID=path.resolve().as_uri())
+        return parse_bytes(raw, fmt, path.resolve().as_uri())
     except SyntaxError as error:
         line = getattr(error, "lines", None)
         why = getattr(error, "_why", None) or str(error)
@@ -99,6 +100,17 @@ def parse_file(path: Path) -> Graph:
     except Exception as error:  # rdflib's parsers raise many unrelated exception types
         line = failing_line(raw, fmt) if fmt in LINE_BASED else None
         raise SourceError(path, line, str(error) or type(error).__name__) from None
+
+
+def parse_bytes(raw: bytes, fmt: str, base: str) -> Graph:
+    """Parse RDF text; for the quad formats, the triples of all named graphs."""
+    if fmt not in QUAD_FORMATS:
+        return Graph().parse(data=raw, format=fmt, publicID=base)
+    dataset = Dataset()
+    with warnings.catch_warnings():
+        # rdflib 7.x warns about its own use of a deprecated attribute in Dataset.parse
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(data=raw, format=fmt, publicID=base)
     graph = Graph()
     for prefix, namespace in dataset.namespaces():
         graph.bind(prefix, namespace, override=False)
@@ -149,7 +161,7 @@ def failing_line(raw: bytes, fmt: str) -> int | None:
         if not text or text.startswith(b"#"):
             continue
         try:
-            Dataset().parse(data=text + b"\n", format=fmt)
+            parse_bytes(text + b"\n", fmt, "file:///")
         except Exception:  # any failure of this single line locates the error
             return number
     return None

@@ -1,0 +1,157 @@
+"""The shapes, tested like code: each fixture under ``tests/fixtures/shapes`` is validated with
+the repository's ontology, concept schemes and shapes.
+
+A conforming fixture (``ok-*.ttl``) declares the shapes it exercises (``# covers: efsh:X``) and
+must produce no finding at all. A non-conforming fixture (``bad-*.ttl``) declares what must fail
+(``# expect: shape=efsh:X path=prop:y [severity=Warning]``, one line per expected finding) and
+must produce exactly those findings: the expected ones and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import SH
+
+from efop.config import Settings
+from efop.validation import Finding, ValidationReport, load_sources, validate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+OK_FILES = sorted(FIXTURES.rglob("ok-*.ttl"))
+BAD_FILES = sorted(FIXTURES.rglob("bad-*.ttl"))
+HEADER = re.compile(r"^#\s*(expect|covers):\s*(.*)$")
+
+
+def header(path: Path, key: str) -> list[str]:
+    """The values of one kind of header line of a fixture."""
+    values = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = HEADER.match(line)
+        if match and match.group(1) == key:
+            values.append(match.group(2).strip())
+    return values
+
+
+def expectations(path: Path) -> list[dict[str, str]]:
+    found = []
+    for text in header(path, "expect"):
+        fields = dict(item.split("=", 1) for item in text.split())
+        fields.setdefault("severity", "Violation")
+        found.append(fields)
+    return found
+
+
+@cache
+def report_for(kind: str) -> ValidationReport:
+    """One validation run over all fixtures of a kind (their resources never overlap)."""
+    files = OK_FILES if kind == "ok" else BAD_FILES
+    return validate(load_sources(Settings(), data_paths=files))
+
+
+def findings_of(kind: str, path: Path) -> list[Finding]:
+    return [f for f in report_for(kind).findings if f.file == path]
+
+
+def test_fixtures_are_found():
+    assert len(OK_FILES) >= 10
+    assert len(BAD_FILES) >= 30
+    for path in BAD_FILES:
+        assert expectations(path), f"{path.name} declares no '# expect:' line"
+    for path in OK_FILES:
+        assert header(path, "covers"), f"{path.name} declares no '# covers:' line"
+
+
+def test_conforming_fixtures_conform_together():
+    report = report_for("ok")
+    assert report.conforms, report.format("en")
+    assert report.files_checked == len(OK_FILES)
+
+
+@pytest.mark.parametrize("path", OK_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_conforming_fixture(path: Path):
+    assert findings_of("ok", path) == []
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_non_conforming_fixture(path: Path):
+    found = findings_of("bad", path)
+    expected = expectations(path)
+    described = "\n".join(f"{f.shape} {f.path} {f.severity}: {f.message_en}" for f in found)
+    for fields in expected:
+        assert any(matches(f, fields) for f in found), f"missing {fields} in:\n{described}"
+    for finding in found:
+        assert any(matches(finding, fields) for fields in expected), f"unexpected:\n{described}"
+    for finding in found:
+        assert finding.message_fr and finding.message_en
+        assert finding.message_fr != finding.message_en
+
+
+def matches(finding: Finding, fields: dict[str, str]) -> bool:
+    return (
+        finding.shape == fields["shape"]
+        and finding.path == fields.get("path")
+        and finding.severity == fields["severity"]
+    )
+
+
+def test_a_violation_alone_makes_the_report_fail():
+    path = FIXTURES / "privacy" / "bad-label-given-name-capitals.ttl"
+    report = validate(load_sources(Settings(), data_paths=[path]))
+    assert not report.conforms
+    assert {f.file for f in report.findings} == {path}
+
+
+def test_a_warning_alone_does_not_make_the_report_fail():
+    path = FIXTURES / "governance" / "bad-assessment-empty.ttl"
+    report = validate(load_sources(Settings(), data_paths=[path]))
+    assert report.conforms
+    assert [f.severity for f in report.findings] == ["Warning"]
+
+
+@cache
+def shapes_graph():
+    return load_sources(Settings(), data_paths=OK_FILES[:1]).shapes
+
+
+def targeted_shapes() -> set[str]:
+    graph = shapes_graph()
+    targets = [SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target]
+    names = set()
+    for shape in graph.subjects(RDF.type, SH.NodeShape):
+        if isinstance(shape, URIRef) and any(graph.value(shape, t) for t in targets):
+            names.add(graph.namespace_manager.normalizeUri(shape))
+    return names
+
+
+def test_every_shape_has_a_conforming_and_a_non_conforming_fixture():
+    shapes = targeted_shapes()
+    assert len(shapes) >= 30
+    covered = {
+        name for path in OK_FILES for line in header(path, "covers") for name in line.split()
+    }
+    failing = {fields["shape"] for path in BAD_FILES for fields in expectations(path)}
+    assert shapes - covered == set(), "shapes without a conforming fixture"
+    assert shapes - failing == set(), "shapes without a non-conforming fixture"
+    assert covered <= shapes and failing <= shapes, "fixtures name shapes that do not exist"
+
+
+def test_every_constraint_speaks_french_and_english():
+    graph = shapes_graph()
+    carriers = set(graph.objects(None, SH.property))
+    carriers |= {s for s in graph.subjects(RDF.type, SH.NodeShape) if graph.value(s, SH["or"])}
+    assert len(carriers) > 100
+    for shape in carriers:
+        languages = {m.language for m in graph.objects(shape, SH.message) if isinstance(m, Literal)}
+        assert {"fr", "en"} <= languages, f"{shape} lacks a French or English sh:message"
+
+
+def test_every_named_shape_has_a_french_and_english_name():
+    graph = shapes_graph()
+    for shape in graph.subjects(RDF.type, SH.NodeShape):
+        if isinstance(shape, URIRef):
+            languages = {n.language for n in graph.objects(shape, SH.name)}
+            assert {"fr", "en"} <= languages, f"{shape} lacks a French or English sh:name"
