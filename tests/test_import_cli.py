@@ -317,3 +317,15 @@ def test_an_ambiguous_insee_code_asks_for_the_scale(tmp_path, capsys):
     code, output = run(capsys, "import", target, "--region", "bretagne", "--out", tmp_path)
     assert code == 1
     assert "précisez region/53, departement/53 ou commune/53" in output
+
+
+def test_unreadable_files_exit_2_with_what_to_do(tmp_path, capsys):
+    latin1 = tmp_path / "acteurs.csv"
+    latin1.write_bytes("Clé;Nom;Type d'acteur\nx;Région;region\n".encode("cp1252"))
+    damaged = tmp_path / "efop.xlsx"
+    damaged.write_bytes(b"not a workbook")
+    code, output = run(capsys, "import", latin1, damaged, "--region", "bretagne", "--out", tmp_path)
+    assert code == 2
+    assert "acteurs.csv : le fichier n'est pas en UTF-8" in output
+    assert "efop.xlsx : classeur illisible" in output
+    assert not (tmp_path / "bretagne.ttl").exists()

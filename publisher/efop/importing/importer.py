@@ -199,7 +199,8 @@ def run_import(settings: Settings, request: ImportRequest) -> ImportResult:
     The result carries the shapes' warnings, which do not stop an import."""
     read = read_files(request.files, request.kind)
     if read.problems:
-        raise ImportFailed(read.problems)
+        unreadable = any(p.location.row is None and p.location.sheet is None for p in read.problems)
+        raise ImportFailed(read.problems, exit_code=2 if unreadable else 1)
     context = Context.load(settings, exclude=request.out)
     source = source_iri(request)
     dataset = DatasetIndex.from_graph(context.dataset)
