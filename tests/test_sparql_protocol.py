@@ -457,6 +457,9 @@ def test_query_page_for_browsers(server):
     status, headers, body = get(server, accept=accept)
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert b"yasgui.min.js" in body and b"R\\u00e9gions et leur libell\\u00e9" in body
+    status, headers, body = get(server, accept=accept, query="ASK { ?s ?p ?o }")
+    assert headers["Content-Type"].startswith("text/html")
+    assert b'"initial": "ASK { ?s ?p ?o }"' in body  # a link to a query opens it in the editor
     status, _, script = get(server, "/sparql/ui/yasgui.min.js")
     assert status == 200 and len(script) > 100_000
 

@@ -14,8 +14,12 @@ from efop.queries import StoredQuery, load_catalogue
 from efop.sparql import QueryRejected
 from efop.sparql.formats import NotAcceptable, choose
 from efop.web.context import serving
-from efop.web.errors import error_response
-from efop.web.sparql import TRUNCATED_HEADER, current_endpoint
+from efop.web.sparql import (
+    TRUNCATED_HEADER,
+    current_endpoint,
+    not_acceptable_response,
+    rejected_response,
+)
 
 blueprint = Blueprint("queries_api", __name__)
 
@@ -47,14 +51,8 @@ def _summary(query: StoredQuery) -> dict:
     }
 
 
-@blueprint.errorhandler(QueryRejected)
-def _on_rejected(error: QueryRejected) -> Response:
-    return error_response(error.status, "Bad Request", error.message)
-
-
-@blueprint.errorhandler(NotAcceptable)
-def _on_not_acceptable(error: NotAcceptable) -> Response:
-    return error_response(406, "Not Acceptable", str(error))
+blueprint.register_error_handler(QueryRejected, rejected_response)
+blueprint.register_error_handler(NotAcceptable, not_acceptable_response)
 
 
 @blueprint.route("/queries")

@@ -24,6 +24,7 @@ from flask import (
 )
 from pyoxigraph import serialize
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.http import HTTP_STATUS_CODES
 
 from efop.namespaces import PREFIXES, sparql_prologue
 from efop.queries import load_catalogue
@@ -78,21 +79,17 @@ def _make_endpoint(store) -> Endpoint:
     return Endpoint(store, limits, allowed_services=settings.federation_allow_list, opener=opener)
 
 
-def _rejected(error: QueryRejected) -> Response:
-    titles = {400: "Bad Request", 415: "Unsupported Media Type", 504: "Gateway Timeout"}
-    title = titles.get(error.status, "Service Unavailable" if error.status == 503 else "Error")
+@blueprint.errorhandler(QueryRejected)
+def rejected_response(error: QueryRejected) -> Response:
+    """A refused or failed query: its status and message, in the error format of the site."""
     headers = {"Retry-After": "5"} if error.status == 503 else None
+    title = HTTP_STATUS_CODES.get(error.status, "Error")
     return error_response(error.status, title, error.message, headers)
 
 
-@blueprint.errorhandler(QueryRejected)
-def _on_rejected(error: QueryRejected) -> Response:
-    return _rejected(error)
-
-
 @blueprint.errorhandler(NotAcceptable)
-def _on_not_acceptable(error: NotAcceptable) -> Response:
-    return error_response(406, "Not Acceptable", str(error))
+def not_acceptable_response(error: NotAcceptable) -> Response:
+    return error_response(406, HTTP_STATUS_CODES[406], str(error))
 
 
 def _single(values: list[str], name: str) -> str | None:
@@ -192,6 +189,7 @@ def _service_description(format_param: str | None) -> Response:
 
 
 def _page(initial: str | None = None) -> Response:
+    current_endpoint()  # starts the query workers while the editor loads
     settings = serving().settings
     stored = [
         {"name": q.name, "title": q.title, "title_en": q.title_en, "query": q.text}
