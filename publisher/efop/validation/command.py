@@ -13,7 +13,7 @@ from efop.config import Settings
 from efop.validation.load import SourceError, load_sources
 from efop.validation.validate import validate
 
-UNREADABLE = {"fr": "Fichier illisible", "en": "Unreadable file"}
+UNREADABLE = {"fr": "Entrée illisible", "en": "Unreadable input"}
 LINE = {"fr": "ligne", "en": "line"}
 
 
@@ -40,8 +40,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         sources = load_sources(settings, data_paths=args.paths or None)
     except SourceError as error:
+        colon = " :" if args.lang == "fr" else ":"
         line = f", {LINE[args.lang]} {error.line}" if error.line else ""
-        print(f"{UNREADABLE[args.lang]} : {error.path}{line} : {error.message}", file=sys.stderr)
+        print(
+            f"{UNREADABLE[args.lang]}{colon} {error.path}{line}{colon} {error.message}",
+            file=sys.stderr,
+        )
         return 2
     report = validate(sources)
     print(report.format(args.lang))

@@ -82,10 +82,12 @@ class ValidationReport:
 
 
 def describe(finding: Finding, lang: str) -> list[str]:
+    """The lines of one finding: severity, property and message, then value and shape."""
+    colon = " :" if lang == "fr" else ":"
     severity = SEVERITY_WORDS[lang].get(finding.severity, finding.severity)
     prop = finding.path or "-"
-    lines = [f"    [{severity}] {prop} : {finding.message(lang)}"]
+    lines = [f"    [{severity}] {prop}{colon} {finding.message(lang)}"]
     if finding.value is not None:
-        lines.append(f"      {VALUE_WORD[lang]} : {finding.value}")
-    lines.append(f"      {SHAPE_WORD[lang]} : {finding.shape}")
+        lines.append(f"      {VALUE_WORD[lang]}{colon} {finding.value}")
+    lines.append(f"      {SHAPE_WORD[lang]}{colon} {finding.shape}")
     return lines
