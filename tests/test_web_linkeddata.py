@@ -224,6 +224,17 @@ def test_cors_allows_reads_from_anywhere(client):
     response = client.get(f"/{CREFOP}.jsonld", headers={"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+    preflight = client.options(
+        f"/{CREFOP}",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]
 
 
 def test_resource_page_shows_label_types_properties_inverse_links_and_provenance(
@@ -286,3 +297,19 @@ def test_json_ld_uses_the_published_context(client):
     assert document["@context"] == context
     assert context["efop"].endswith("/ontology#")
     assert RDF_FORMATS["jsonld"]
+
+
+def test_revalidation_and_repeated_requests_do_not_touch_the_store(app, client, monkeypatch):
+    path = "/id/organisation/etat.ttl"
+    first = client.get(path)
+    assert first.status_code == 200
+
+    def no_store():
+        raise AssertionError("the store was queried")
+
+    monkeypatch.setattr(app.extensions["efop"], "store", no_store)
+    revalidated = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304
+    cached = client.get(path)
+    assert cached.status_code == 200
+    assert cached.data == first.data

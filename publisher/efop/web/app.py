@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = [
     "efop.web.queries_api",
 ]
 
+PREFLIGHT_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
 EXPOSED_HEADERS = "ETag, Last-Modified, Link, Content-Location, Content-Length, Vary"
 
 
@@ -51,6 +52,10 @@ def _allow_cross_origin_reads(response: Response) -> Response:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = PREFLIGHT_HEADERS
+        response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
 
