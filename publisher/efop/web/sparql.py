@@ -46,7 +46,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_lock = threading.Lock()
 
 
 def current_endpoint() -> Endpoint:
@@ -55,8 +54,8 @@ def current_endpoint() -> Endpoint:
     context = serving()
     store = context.store()
     key = (context.build_id(), id(store))
-    holder = current_app.extensions.setdefault("efop.sparql", {})
-    with _lock:
+    holder = current_app.extensions.setdefault("efop.sparql", {"lock": threading.Lock()})
+    with holder["lock"]:
         if holder.get("key") != key:
             if holder.get("endpoint") is not None:
                 holder["endpoint"].close()
@@ -68,7 +67,7 @@ def current_endpoint() -> Endpoint:
 def _make_endpoint(store) -> Endpoint:
     context = serving()
     settings = context.settings
-    limits = Limits.from_settings(settings, **current_app.config.get("EFOP_SPARQL_LIMITS", {}))
+    limits = Limits.from_settings(settings)
     build = context.build()
     if isinstance(store, RemoteStore):
         opener = partial(RemoteStore, store.endpoint, timeout=limits.timeout + 5)
@@ -124,9 +123,7 @@ def _protocol_parameters(req: Request) -> tuple[str | None, list[str], list[str]
 
 
 def _limit_request_size() -> None:
-    limit = Limits.from_settings(
-        serving().settings, **current_app.config.get("EFOP_SPARQL_LIMITS", {})
-    ).max_request_bytes
+    limit = Limits.from_settings(serving().settings).max_request_bytes
     request.max_content_length = limit
     request.max_form_memory_size = limit
     if len(request.query_string) > limit:
