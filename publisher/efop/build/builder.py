@@ -1,5 +1,8 @@
 """The build: load the sources, validate them, and publish a new store only if all is well.
 
+The dataset is assembled in an in-memory Oxigraph store, where statistics and dumps are fast,
+and then bulk-loaded in one go into the on-disk store that servers open read-only.
+
 A build is written in a hidden working directory beside the live ones, renamed into
 ``var/builds/`` once complete, and only then made current by replacing the ``var/current``
 symlink in one ``os.replace``. Servers therefore always see either the previous build or the
@@ -216,14 +219,14 @@ def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
     digest = inputs_hash(inputs, settings.root, base)
     plans = plan_graphs(sources, settings.root, ontology_files, base)
 
-    store = Store(str(work / "store"))
-    load_graphs(store, plans, base)
-    stats = compute(store, base)
+    dataset = Store()
+    load_graphs(dataset, plans, base)
+    stats = compute(dataset, base)
     stages.next()
-    dumps = write_dumps(store, work / "dumps", published_prefixes(base), stats)
-    store.flush()
-    del store
+    dumps = write_dumps(dataset, work / "dumps", published_prefixes(base), stats)
     stages.next()
+    _persist(dataset, work)
+    del dataset
     _check_store(work / "store", stats.quads)
     description = describe(
         base=base, stats=stats, dumps=dumps, created=created, issued=_issued(sources.ontology)
@@ -252,6 +255,13 @@ def _issued(ontology):
         if issued is not None:
             return issued
     return None
+
+
+def _persist(dataset: Store, work: Path) -> None:
+    """Write the on-disk store servers open, keeping the blank node labels of the dumps."""
+    store = Store(str(work / "store"))
+    store.bulk_extend(dataset)
+    store.flush()
 
 
 def _check_store(path: Path, quads: int) -> None:

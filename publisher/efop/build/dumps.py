@@ -7,17 +7,16 @@ the graphs (N-Triples, Turtle, JSON-LD) or the graphs themselves (N-Quads, TriG)
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
-from contextlib import contextmanager
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from pyoxigraph import RdfFormat, Store, serialize
 
 from efop.build.statistics import Statistics
 
 UNION_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -74,30 +73,34 @@ class Dump:
         return self.format.media_type
 
 
-@contextmanager
-def _open(path: Path, compressed: bool) -> Iterator[IO[bytes]]:
-    with open(path, "wb") as raw:
-        if not compressed:
-            yield raw
-            return
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
-            yield zipped
+def _gzip(plain: Path, target: Path) -> None:
+    """Compress ``plain`` into ``target`` (reproducibly: no timestamp) and remove it."""
+    with open(plain, "rb") as source, open(target, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as zipped:
+            shutil.copyfileobj(source, zipped, CHUNK)
+    plain.unlink()
 
 
 def write_dumps(
     store: Store, directory: Path, prefixes: dict[str, str], stats: Statistics
 ) -> list[Dump]:
-    """Write every dump of :data:`DUMP_FORMATS` into ``directory``."""
+    """Write every dump of :data:`DUMP_FORMATS` into ``directory``.
+
+    Oxigraph writes straight to a file path (much faster than through a Python file object);
+    compressed dumps are written plain first, then gzipped.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     dumps = []
     for dump_format in DUMP_FORMATS:
         path = directory / dump_format.file
-        with _open(path, dump_format.compressed) as output:
-            if dump_format.with_graphs:
-                store.dump(output, dump_format.rdf_format, prefixes=prefixes)
-            else:
-                union = store.query(UNION_QUERY, use_default_graph_as_union=True)
-                serialize(union, output, dump_format.rdf_format, prefixes=prefixes)
+        plain = path.with_name("." + path.stem) if dump_format.compressed else path
+        if dump_format.with_graphs:
+            store.dump(str(plain), dump_format.rdf_format, prefixes=prefixes)
+        else:
+            union = store.query(UNION_QUERY, use_default_graph_as_union=True)
+            serialize(union, str(plain), dump_format.rdf_format, prefixes=prefixes)
+        if dump_format.compressed:
+            _gzip(plain, path)
         count = stats.quads if dump_format.with_graphs else stats.triples
         dumps.append(Dump(dump_format, count, path.stat().st_size))
     return dumps

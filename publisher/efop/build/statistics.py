@@ -52,13 +52,18 @@ def _values(store: Store, query: str) -> list[str]:
     return [row["v"].value for row in _rows(store, query)]
 
 
-def _subjects_under(store: Store, space: str) -> int:
-    """Distinct subject IRIs starting with ``space`` (quoted by the library, not by hand)."""
-    prefix = str(Literal(space))
-    return _count(
-        store,
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {prefix})) }}",
-    )
+def _subjects_under(store: Store, base: str) -> tuple[int, int]:
+    """Distinct subject IRIs under ``base``, and those under its instance space ``id/``.
+
+    The prefixes are quoted by the library, never pasted by hand.
+    """
+    query = (
+        "SELECT (COUNT(?s) AS ?n) (SUM(IF(STRSTARTS(STR(?s), {space}), 1, 0)) AS ?m) {{"
+        " SELECT DISTINCT ?s {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base})) }} }}"
+    ).format(base=Literal(base), space=Literal(base + "id/"))
+    for row in _rows(store, query):
+        return int(row["n"].value), int(row["m"].value)
+    return 0, 0
 
 
 def namespace_of(iri: str) -> str:
@@ -70,21 +75,19 @@ def namespace_of(iri: str) -> str:
 def compute(store: Store, base: str) -> Statistics:
     """Counts for the whole store and for each named graph."""
     ontology_ns = rebase(PREFIXES["efop"], base)
-    terms = _values(
-        store,
-        "SELECT DISTINCT ?v WHERE { { ?s ?v ?o } UNION { ?s a ?v } FILTER(isIRI(?v)) }",
-    )
-    vocabularies = sorted({namespace_of(t) for t in terms})
+    properties = _values(store, "SELECT DISTINCT ?v { ?s ?v ?o }")
+    classes = _values(store, "SELECT DISTINCT ?v { ?s a ?v FILTER(isIRI(?v)) }")
+    resources, entities = _subjects_under(store, base)
     return Statistics(
         triples=_count(
             store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
         ),
         quads=len(store),
-        resources=_subjects_under(store, base),
-        entities=_subjects_under(store, base + "id/"),
-        classes=_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }"),
-        properties=_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }"),
-        vocabularies=tuple(vocabularies),
+        resources=resources,
+        entities=entities,
+        classes=len(classes),
+        properties=len(properties),
+        vocabularies=tuple(sorted({namespace_of(t) for t in [*properties, *classes]})),
         regions=tuple(_regions(store, ontology_ns)),
         graphs=_graph_figures(store, ontology_ns),
     )
