@@ -239,6 +239,7 @@ BROKEN = {
     ("acteurs", 3, "Page web"): "pas une adresse",
     ("adhesions", 4, "Membre"): "dreetz",
     ("territoires", 3, "Code INSEE"): "2C",
+    ("territoires", 4, "Code INSEE"): "",  # a département needs its code: the shapes say so
     ("dispositifs", 2, "Publics"): "salaries-reconversion | jeunes",
 }
 
@@ -266,6 +267,7 @@ def test_a_broken_workbook_is_reported_precisely_and_writes_nothing(
     assert "mal formé" in line_for("territoires", 3, "Code INSEE")
     shapes_message = "Un CLEFOP ou un CDFOP doit indiquer le CREFOP dont il est la déclinaison"
     assert shapes_message in line_for("instances", 3, "Déclinaison de")
+    assert "igeo:codeDepartement" in line_for("territoires", 4, "Code INSEE")
     assert "« jeunes »" not in output, "a known concept in a list is not reported"
     assert "rien n'a été écrit" in lines[-1]
     assert out.read_bytes() == before, "a failed import leaves the previous one in place"

@@ -86,7 +86,8 @@ class Conversion:
                 return candidates[0][1]
             # A missing value: the column that would have stated it.
             for column in self.kinds[subject].columns:
-                if column.property == URIRef(path):
+                states = {column.property, *(rule.property for rule in column.codes)}
+                if URIRef(path) in states:
                     return replace(self.subjects[subject], column=column.header)
         return self.subjects[subject]
 
