@@ -81,6 +81,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Names of terms that vocabularies leave unlabelled, by IRI (or path under the base).
+TERM_LABELS: dict[str, tuple[str, str]] = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("type", "type"),
+    "http://www.w3.org/2000/01/rdf-schema#label": ("libellé", "label"),
+    "http://www.w3.org/2000/01/rdf-schema#comment": ("commentaire", "comment"),
+    "id/graph/reference": ("données de référence", "reference data"),
+    "id/graph/ontology": ("ontologie et listes de concepts", "ontology and concept schemes"),
+}
+
+
+def term_label(key: str, lang: str) -> str | None:
+    if key not in TERM_LABELS:
+        return None
+    french, english = TERM_LABELS[key]
+    return english if lang == "en" else french
+
+
 def translate(key: str, lang: str) -> str:
     french, english = MESSAGES[key]
     return english if lang == "en" else french

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from efop.store import Store
+from efop.web.i18n import term_label
 from efop.web.representation import prefixes_for
 
 LABELS_QUERY = """
@@ -72,7 +73,11 @@ class Namer:
         return iri
 
     def label(self, iri: str) -> str:
-        return self.index.get(iri, self.lang) or self.curie(iri)
+        known = self.index.get(iri, self.lang)
+        if known:
+            return known
+        key = iri[len(self.base) :] if iri.startswith(self.base) else iri
+        return term_label(key, self.lang) or self.curie(iri)
 
     def href(self, iri: str) -> str:
         """A link on this server for IRIs under the base, the IRI itself otherwise."""

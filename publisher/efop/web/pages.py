@@ -57,11 +57,12 @@ def _example_queries() -> list[dict[str, str]]:
 @blueprint.route("/")
 def home() -> Response:
     build = get_build()
+    names = namer(choose_language(request))
     return _page(
         "home.html",
         (),
         manifest=build.manifest if build is not None else {},
-        classes=catalog().class_counts(),
+        classes=sorted(catalog().class_counts(), key=lambda c: fold(names.label(c[0]))),
         examples=_example_queries(),
     )
 
@@ -98,7 +99,9 @@ def _class_page(class_iri: str) -> Response:
 
 @blueprint.route("/classes/")
 def classes() -> Response:
-    return _page("classes.html", (), classes=catalog().class_counts())
+    names = namer(choose_language(request))
+    counts = sorted(catalog().class_counts(), key=lambda c: fold(names.label(c[0])))
+    return _page("classes.html", (), classes=counts)
 
 
 @blueprint.route("/classes/<name>")
