@@ -7,7 +7,6 @@ a temporary ``var`` directory; ``app`` and ``client`` serve it through Flask's t
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -28,10 +27,7 @@ def settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def built(settings: Settings) -> Build:
-    with warnings.catch_warnings():
-        # The publisher's tests take the build as given; its own tests check its warnings.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return run_build(settings).build
+    return run_build(settings).build
 
 
 @pytest.fixture(scope="session")
