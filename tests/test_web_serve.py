@@ -4,8 +4,11 @@ switched in without a restart, only when they are valid.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -113,3 +116,27 @@ def test_builds_are_switched_in_without_restart_only_when_valid(remapped):
         status, _, body = fetch(url + "id/organisation/etat.nt")
         assert status == 200
         assert "Libellé ajouté pour un essai".encode() in body
+
+
+def test_serve_refuses_to_start_without_a_valid_build(tmp_path):
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder)
+    actors = tmp_path / ACTORS_FILE
+    actors.write_text(
+        actors.read_text(encoding="utf-8")
+        + "\n<id/organisation/essai-sans-libelle> a efop:PublicActor .\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "EFOP_ROOT": str(tmp_path), "EFOP_VAR_DIR": str(tmp_path / "var")}
+    env.pop("EFOP_BASE_IRI", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "efop.cli", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "build FAILED" in result.stderr
+    assert "essai-sans-libelle" in result.stdout
+    assert not (tmp_path / "var" / "current").exists()

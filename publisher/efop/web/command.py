@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument(
-        "--dev", action="store_true", help="Flask's development server, one process, reloads"
+        "--dev", action="store_true", help="Flask's development server in one process"
     )
     parser.set_defaults(func=run)
 
