@@ -49,7 +49,7 @@ def expectations(path: Path) -> list[dict[str, str]]:
 def report_for(kind: str) -> ValidationReport:
     """One validation run over all fixtures of a kind (their resources never overlap)."""
     files = OK_FILES if kind == "ok" else BAD_FILES
-    return validate(load_sources(Settings(), data_paths=files))
+    return validate(load_sources(Settings(), data_paths=files, with_repository_data=True))
 
 
 def findings_of(kind: str, path: Path) -> list[Finding]:
@@ -100,14 +100,14 @@ def matches(finding: Finding, fields: dict[str, str]) -> bool:
 
 def test_a_violation_alone_makes_the_report_fail():
     path = FIXTURES / "privacy" / "bad-label-given-name-capitals.ttl"
-    report = validate(load_sources(Settings(), data_paths=[path]))
+    report = validate(load_sources(Settings(), data_paths=[path], with_repository_data=True))
     assert not report.conforms
     assert {f.file for f in report.findings} == {path}
 
 
 def test_a_warning_alone_does_not_make_the_report_fail():
     path = FIXTURES / "governance" / "bad-assessment-empty.ttl"
-    report = validate(load_sources(Settings(), data_paths=[path]))
+    report = validate(load_sources(Settings(), data_paths=[path], with_repository_data=True))
     assert report.conforms
     assert [f.severity for f in report.findings] == ["Warning"]
 

@@ -38,7 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     try:
-        sources = load_sources(settings, data_paths=args.paths or None)
+        sources = load_sources(
+            settings, data_paths=args.paths or None, with_repository_data=bool(args.paths)
+        )
     except SourceError as error:
         colon = " :" if args.lang == "fr" else ":"
         line = f", {LINE[args.lang]} {error.line}" if error.line else ""

@@ -213,10 +213,17 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def load_sources(settings: Settings, data_paths: Sequence[Path] | None = None) -> LoadedSources:
+def load_sources(
+    settings: Settings,
+    data_paths: Sequence[Path | str] | None = None,
+    *,
+    with_repository_data: bool = False,
+) -> LoadedSources:
     """Parse the ontology, concept schemes and shapes of the repository, and the data files.
 
-    ``data_paths`` (files or folders) replaces the repository's ``data/`` when given.
+    ``data_paths`` (files or folders) replaces the repository's ``data/`` when given; with
+    ``with_repository_data``, the repository's other data files are loaded as ``context`` so
+    that the given files may link to the resources they state.
     """
     ontology = [
         DataFile(p, ONTOLOGY_GRAPH, parse_file(p)) for p in rdf_files(settings.ontology_dir)
@@ -230,11 +237,11 @@ def load_sources(settings: Settings, data_paths: Sequence[Path] | None = None) -
     else:
         data_files = expand([Path(p) for p in data_paths])
     if not data_files:
-        where = settings.data_dir if data_paths is None else Path(*data_paths[:1])
+        where = Path(data_paths[0]) if data_paths else settings.data_dir
         raise SourceError(where, None, "no data file found")
     data = [read_data_file(path, settings) for path in data_files]
     context = []
-    if data_paths is not None:
+    if data_paths is not None and with_repository_data:
         chosen = {path.resolve() for path in data_files}
         context = [
             read_data_file(path, settings)
