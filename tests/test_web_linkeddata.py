@@ -177,6 +177,12 @@ def test_unknown_resource_is_404_in_the_negotiated_format(client, request_kwargs
         assert "error" in json.loads(response.data)
 
 
+@pytest.mark.parametrize("path", ["/id/a%20b", "/id/%3Cx%3E", "/id/a%22b.ttl", "/id/%7B%7D"])
+def test_paths_that_are_no_iri_are_404(client, path):
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("fmt", sorted(MEDIA_TYPES))
 def test_unknown_resource_with_suffix_is_404(client, fmt):
     response = client.get(f"/id/organisation/nexiste-pas.{fmt}")

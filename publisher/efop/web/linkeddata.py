@@ -135,4 +135,9 @@ def serve_description(path: str, iri: str, suffix=None) -> Response:
 @blueprint.route("/id/<path:rest>")
 def resource(rest: str) -> Response:
     path, suffix = split_suffix(rest)
-    return serve_description("id/" + path, serving().settings.base_iri + "id/" + path, suffix)
+    iri = serving().settings.base_iri + "id/" + path
+    try:
+        NamedNode(iri)
+    except ValueError:
+        abort(404)
+    return serve_description("id/" + path, iri, suffix)
