@@ -9,15 +9,14 @@ finding can be reported where the steward can fix it.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from efop.importing import values
 from efop.importing.mapping import KIND_ORDER, MULTI_SEPARATOR, Column, KindMapping, mappings
 from efop.importing.problems import Location, Problem
 from efop.importing.reader import Row, Sheet
@@ -273,58 +272,11 @@ class Converter:
         return None
 
     def literal(self, column: Column, text: str, location: Location) -> Literal | URIRef | None:
-        if column.value == "text-fr":
-            return Literal(text, lang="fr")
-        if column.value == "text-en":
-            return Literal(text, lang="en")
-        if column.value == "iri":
-            iri = as_iri(text)
-            if iri is not None and str(iri).startswith(("http://", "https://")):
-                return iri
-            self.result.problems.append(
-                _problem(
-                    location,
-                    f"adresse web invalide « {text} » (attendu : https://…)",
-                    f'invalid web address "{text}" (expected: https://…)',
-                )
-            )
-            return None
-        if column.value == "integer":
-            digits = re.sub(r"[\s\u00a0\u202f]", "", text)
-            if re.fullmatch(r"-?[0-9]+", digits):
-                return Literal(int(digits), datatype=XSD.integer)
-            self.result.problems.append(
-                _problem(
-                    location,
-                    f"nombre entier attendu, pas « {text} »",
-                    f'whole number expected, not "{text}"',
-                )
-            )
-            return None
-        return self.date(text, location)
-
-    def date(self, text: str, location: Location) -> Literal | None:
-        value = text.strip()
-        french = re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", value)
-        if french:
-            value = f"{french[3]}-{int(french[2]):02d}-{int(french[1]):02d}"
         try:
-            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-                return Literal(dt.date.fromisoformat(value).isoformat(), datatype=XSD.date)
-            if re.fullmatch(r"[0-9]{4}-[0-9]{2}", value) and 1 <= int(value[5:]) <= 12:
-                return Literal(value, datatype=XSD.gYearMonth)
-            if re.fullmatch(r"[0-9]{4}", value):
-                return Literal(value, datatype=XSD.gYear)
-        except ValueError:
-            pass
-        self.result.problems.append(
-            _problem(
-                location,
-                f"date invalide « {text} » (formats : AAAA-MM-JJ, JJ/MM/AAAA, AAAA-MM, AAAA)",
-                f'invalid date "{text}" (formats: YYYY-MM-DD, DD/MM/YYYY, YYYY-MM, YYYY)',
-            )
-        )
-        return None
+            return values.literal(column.value, text)
+        except values.CellError as error:
+            self.result.problems.append(_problem(location, error.fr, error.en))
+            return None
 
     def insee_code(self, entry: Entry, column: Column, text: str) -> None:
         location = entry.location(column.header)
@@ -343,19 +295,12 @@ class Converter:
                 )
             )
             return
-        code = text.strip().upper()
-        if code.isdigit() and len(code) < rule.width:
-            code = code.zfill(rule.width)
-        if not re.fullmatch(rule.pattern, code):
-            self.result.problems.append(
-                _problem(
-                    location,
-                    f"code INSEE « {text} » mal formé pour l'échelle {scale}",
-                    f'malformed INSEE code "{text}" for scale {scale}',
-                )
-            )
+        try:
+            code = values.insee_code(text, rule)
+        except values.CellError as error:
+            self.result.problems.append(_problem(location, error.fr, error.en))
             return
-        self.result.add((entry.iri, rule.property, Literal(code)), location)
+        self.result.add((entry.iri, rule.property, code), location)
 
     def value(self, entry: Entry, column: Column, text: str) -> Node | None:
         location = entry.location(column.header)
