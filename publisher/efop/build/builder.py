@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import Store
-from rdflib import DCTERMS, OWL, RDF
 
 from efop.build.description import describe, write_description
 from efop.build.dumps import write_dumps
@@ -32,6 +31,7 @@ from efop.build.manifest import (
     MANIFEST_FILE,
     inputs_hash,
     make_manifest,
+    ontology_issued,
     ontology_version,
     read_manifest,
     write_manifest,
@@ -46,9 +46,9 @@ Progress = Callable[[str], None]
 STAGES = (
     ("lecture des sources", "loading sources"),
     ("validation", "validating"),
-    ("chargement du store", "loading the store"),
+    ("assemblage du jeu de données", "assembling the dataset"),
     ("écriture des exports", "writing dumps"),
-    ("description et bascule", "describing and switching"),
+    ("store, description et bascule", "store, description and switch"),
 )
 
 
@@ -211,27 +211,28 @@ def _build(settings: Settings, lang: str, progress: Progress | None) -> BuildRes
 
 
 def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
+    """Everything a build directory holds, written into ``work`` then renamed into place."""
     base = settings.base_iri
     created = datetime.now(UTC)
     ontology_files = sorted(settings.ontology_dir.rglob("*.ttl"))
-    inputs = [*ontology_files, *sorted(settings.shapes_dir.rglob("*.ttl"))]
-    inputs += [data_file.path for data_file in sources.data]
-    digest = inputs_hash(inputs, settings.root, base)
     plans = plan_graphs(sources, settings.root, ontology_files, base)
-
     dataset = Store()
     load_graphs(dataset, plans, base)
     stats = compute(dataset, base)
     stages.next()
     dumps = write_dumps(dataset, work / "dumps", published_prefixes(base), stats)
     stages.next()
-    _persist(dataset, work)
-    del dataset
-    _check_store(work / "store", stats.quads)
+    _persist(dataset, work, stats.quads)
     description = describe(
-        base=base, stats=stats, dumps=dumps, created=created, issued=_issued(sources.ontology)
+        base=base,
+        stats=stats,
+        dumps=dumps,
+        created=created,
+        issued=ontology_issued(sources.ontology),
     )
     write_description(work / "description.ttl", description)
+    inputs = [*ontology_files, *sorted(settings.shapes_dir.rglob("*.ttl"))]
+    digest = inputs_hash([*inputs, *(f.path for f in sources.data)], settings.root, base)
     build_id = _build_id(settings.builds_dir, created, digest)
     manifest = make_manifest(
         build_id=build_id,
@@ -249,26 +250,16 @@ def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
     return final, stats
 
 
-def _issued(ontology):
-    for subject in ontology.subjects(RDF.type, OWL.Ontology):
-        issued = ontology.value(subject, DCTERMS.issued)
-        if issued is not None:
-            return issued
-    return None
-
-
-def _persist(dataset: Store, work: Path) -> None:
-    """Write the on-disk store servers open, keeping the blank node labels of the dumps."""
+def _persist(dataset: Store, work: Path, quads: int) -> None:
+    """Write the on-disk store servers open, keeping the blank node labels of the dumps, and
+    check that it opens read-only, as servers will open it, with every quad."""
     store = Store(str(work / "store"))
     store.bulk_extend(dataset)
     store.flush()
-
-
-def _check_store(path: Path, quads: int) -> None:
-    """The written store opens read-only, as servers will open it, and holds every quad."""
-    reopened = Store.read_only(str(path))
+    del store
+    reopened = Store.read_only(str(work / "store"))
     if len(reopened) != quads:
-        raise BuildFailed(f"the store at {path} holds {len(reopened)} quads, not {quads}")
+        raise BuildFailed(f"the new store holds {len(reopened)} quads instead of {quads}")
 
 
 def _build_id(builds_dir: Path, created: datetime, digest: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import rdflib
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import DCTERMS, OWL, RDF
 
 from efop.build.dumps import Dump
 from efop.build.loading import GraphInput
@@ -41,6 +41,15 @@ def ontology_version(ontology: rdflib.Graph) -> str | None:
             value = ontology.value(subject, prop)
             if value is not None:
                 return str(value)
+    return None
+
+
+def ontology_issued(ontology: rdflib.Graph) -> rdflib.Literal | None:
+    """``dct:issued`` of the ontology: when the dataset was first published."""
+    for subject in ontology.subjects(RDF.type, OWL.Ontology):
+        issued = ontology.value(subject, DCTERMS.issued)
+        if isinstance(issued, rdflib.Literal):
+            return issued
     return None
 
 
