@@ -155,3 +155,68 @@ def test_every_named_shape_has_a_french_and_english_name():
         if isinstance(shape, URIRef):
             languages = {n.language for n in graph.objects(shape, SH.name)}
             assert {"fr", "en"} <= languages, f"{shape} lacks a French or English sh:name"
+
+
+def person_name_pattern() -> str:
+    graph = shapes_graph()
+    shape = URIRef("https://w3id.org/efop/shapes#NoPersonNameInTextShape")
+    return str(graph.value(graph.value(shape, SH.property), SH.pattern))
+
+
+def test_the_given_name_list_is_the_same_in_every_form_and_leaves_out_place_names():
+    lists = [
+        set(group.split("|"))
+        for group in re.findall(r"\(([^()]+)\)", person_name_pattern())
+        if group.count("|") > 100
+    ]
+    assert len(lists) == 6, "each of three forms holds the list twice (compound given names)"
+    assert all(names == lists[0] for names in lists)
+    assert len(lists[0]) >= 300
+    assert not lists[0] & {"France", "Nancy", "Florence", "Lorraine", "Marine", "Marianne"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maison de l'emploi de Bordeaux",
+        "Val de Garonne Agglomération",
+        "Mont de Marsan Agglo",
+        "CIAP-Champs du Partage",
+        "Pôle formation de la Région Nouvelle-Aquitaine",
+        "AFTRAL",
+        "CDA Pau Béarn Pyrénées",
+        "France Travail",
+        "Réseau des Carif-Oref",
+        "Saint-Pierre-des-Corps",
+        "Saint-Étienne Métropole",
+        "Lycée Jean Moulin",
+        "IUT Paul Sabatier",
+        "Fédération Léo Lagrange",
+        "Région PACA",
+        "2e adjoint au maire, commune de Fauillet",
+        "Prêt de main-d'œuvre avec la Direccte et l'UIMM. La plateforme",
+    ],
+)
+def test_organisation_texts_are_not_taken_for_names(text: str):
+    assert re.search(person_name_pattern(), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agnès DURAND",
+        "DURAND Agnès",
+        "Julie Martin / PETR du Pays d'Exemple",
+        "Maison de l'emploi de Bordeaux Agnès DURAND",
+        "Paul DURAND - PLIE du Grand Exemple",
+        "Hélène Dupont, chargée de mission emploi",
+        "Claire Bernard et Sophie Petit - CDA d'Exemple",
+        "Jean-Pierre Durand",
+        "Atelier animé par Julie Martin",
+        "Une remarque. Cécile Durand a travaillé dans l'ESS.",
+        "Mme Bernard",
+        "M. Durand",
+    ],
+)
+def test_person_names_are_caught(text: str):
+    assert not re.search(person_name_pattern(), text)
