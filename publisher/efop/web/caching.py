@@ -86,7 +86,7 @@ def serve(
     extra = {"Vary": vary, **(headers or {})}
     if build_id is None:
         return _response(render(), extra)
-    full_key = (build_id, *key)
+    full_key = (build_id, request.script_root, *key)
     etag = _etag(full_key)
     build = context.build()
     modified = build_time(build.manifest) if build is not None else None

@@ -140,7 +140,7 @@ def embedded_jsonld(triples: list[Triple], iri: str, title: str, schema_type: st
     document = json.loads(serialize_triples(triples, JSONLD, base))
     context = document.pop("@context", {})
     nodes = document.pop("@graph", None) or ([document] if document else [])
-    schema_node = {"@id": iri, str(SCHEMA.name): title, str(SCHEMA.url): request.base_url}
+    schema_node = {"@id": iri, str(SCHEMA.name): title}
     if schema_type:
         schema_node["@type"] = str(SCHEMA[schema_type])
     payload = {"@context": context, "@graph": [*nodes, schema_node]}
