@@ -39,7 +39,7 @@ def test_non_conforming_file_is_reported_in_french_by_default():
     assert "<https://w3id.org/efop/id/poste/exemple-nom-organisation>" in report
     assert "rdfs:label" in report
     assert "semble contenir le nom d'une personne" in report
-    assert "Non conforme : 1 problème(s)" in report
+    assert "Non conforme : 1 erreur(s) et 0 avertissement(s)" in report
 
 
 def test_non_conforming_file_is_reported_in_english_on_request():

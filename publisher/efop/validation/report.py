@@ -16,14 +16,17 @@ SEVERITY_WORDS = {
 }
 NO_FILE = {"fr": "(hors fichier de données)", "en": "(not in a data file)"}
 SUMMARY = {
-    "fr": (
-        "Conforme : {files} fichier(s) validé(s), aucune erreur.",
-        "Non conforme : {n} problème(s) dans {files} fichier(s) validé(s).",
-    ),
-    "en": (
-        "Conforms: {files} file(s) validated, no error.",
-        "Does not conform: {n} problem(s) in {files} validated file(s).",
-    ),
+    "fr": {
+        True: "Conforme : {files} fichier(s) validé(s), aucune erreur, "
+        "{warnings} avertissement(s).",
+        False: "Non conforme : {errors} erreur(s) et {warnings} avertissement(s) "
+        "dans {files} fichier(s) validé(s).",
+    },
+    "en": {
+        True: "Conforms: {files} file(s) validated, no error, {warnings} warning(s).",
+        False: "Does not conform: {errors} error(s) and {warnings} warning(s) "
+        "in {files} validated file(s).",
+    },
 }
 VALUE_WORD = {"fr": "valeur", "en": "value"}
 SHAPE_WORD = {"fr": "forme", "en": "shape"}
@@ -55,12 +58,12 @@ class ValidationReport:
     files_checked: int = 0
 
     def summary(self, lang: str = "fr") -> str:
-        ok, failed = SUMMARY["en" if lang == "en" else "fr"]
-        if self.conforms and not self.findings:
-            return ok.format(files=self.files_checked)
-        if self.conforms:
-            return ok.format(files=self.files_checked) + f" ({len(self.findings)})"
-        return failed.format(n=len(self.findings), files=self.files_checked)
+        """One line: conforms or not, with the counts of errors and warnings."""
+        errors = sum(1 for f in self.findings if f.severity == "Violation")
+        template = SUMMARY["en" if lang == "en" else "fr"][self.conforms]
+        return template.format(
+            files=self.files_checked, errors=errors, warnings=len(self.findings) - errors
+        )
 
     def format(self, lang: str = "fr") -> str:
         """A readable multi-line report grouped by file, then by resource, then the summary."""
