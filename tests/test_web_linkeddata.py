@@ -319,3 +319,22 @@ def test_revalidation_and_repeated_requests_do_not_touch_the_store(app, client, 
     cached = client.get(path)
     assert cached.status_code == 200
     assert cached.data == first.data
+
+
+def test_an_application_can_serve_a_store_given_to_it(settings, built):
+    from pyoxigraph import Quad
+    from pyoxigraph import Store as OxStore
+
+    from efop.store.embedded import EmbeddedStore
+    from efop.web.app import create_app
+
+    memory = OxStore()
+    iri = NamedNode(settings.base_iri + "id/organisation/seulement-en-memoire")
+    label = Literal("Organisation tenue en mémoire", language="fr")
+    memory.add(Quad(iri, NamedNode(RDFS_LABEL), label, NamedNode(settings.base_iri + "id/g")))
+    client = create_app(settings, store=EmbeddedStore(memory)).test_client()
+    response = client.get("/id/organisation/seulement-en-memoire.nt")
+    assert response.status_code == 200
+    assert triples_of(response.data, "nt") == {(str(iri), f"<{RDFS_LABEL}>", str(label))}
+    assert "ETag" not in response.headers
+    assert client.get(f"/{CREFOP}.nt").status_code == 404

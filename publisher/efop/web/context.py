@@ -42,8 +42,6 @@ class ServingContext:
             return None
 
     def _refresh(self) -> None:
-        if self._fixed_store is not None:
-            return
         target = self._link_target()
         if self._opened and target == self._target:
             return
@@ -51,10 +49,13 @@ class ServingContext:
             if self._opened and target == self._target:
                 return
             build = current_build(self.settings) if target is not None else None
-            if self.settings.store_endpoint:
+            store: Store | None
+            if self._fixed_store is not None:
+                store = None
+            elif self.settings.store_endpoint:
                 from efop.store.remote import RemoteStore
 
-                store: Store | None = self._store or RemoteStore(self.settings.store_endpoint)
+                store = self._store or RemoteStore(self.settings.store_endpoint)
             elif build is not None:
                 store = EmbeddedStore.open(build.store_path)
             else:
