@@ -130,6 +130,8 @@ def test_union_dumps_hold_exactly_the_store_union(build_path):
     assert union
     dumps = build_path / "dumps"
     assert dump_statements(dumps / "efop.nt.gz", RdfFormat.N_TRIPLES) == union
+    lines = gzip.decompress((dumps / "efop.nt.gz").read_bytes()).splitlines()
+    assert len(lines) == len(union)  # each triple once, even when several graphs hold it
     assert dump_statements(dumps / "efop.ttl", RdfFormat.TURTLE) == union
     assert dump_statements(dumps / "efop.jsonld", RdfFormat.JSON_LD) == union
     turtle = rdflib.Graph().parse(dumps / "efop.ttl", format="turtle")

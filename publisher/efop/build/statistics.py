@@ -24,6 +24,8 @@ class GraphFigures:
 
 @dataclass(frozen=True)
 class Statistics:
+    """The figures of a whole build."""
+
     triples: int  # distinct triples of the union of graphs
     quads: int
     resources: int  # distinct subject IRIs under the base
