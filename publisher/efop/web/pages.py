@@ -157,4 +157,11 @@ def search() -> Response:
     if len(text) > 200:
         raise BadRequest("q: 200 caractères au plus / at most 200 characters")
     results = catalog().search(text, MAX_RESULTS) if text else []
-    return _page("search.html", (fold(text),), q=text, results=results, limit=MAX_RESULTS)
+    return _page(
+        "search.html",
+        (text,),
+        q=text,
+        results=results,
+        limit=MAX_RESULTS,
+        types=catalog().types,
+    )
