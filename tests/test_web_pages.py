@@ -16,6 +16,7 @@ import pytest
 from markupsafe import escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from web_support import RDF_FORMATS, triples_of
 
 from efop.build import Build
 
@@ -194,3 +195,13 @@ def test_class_diagram_is_generated_svg_with_the_main_classes(client, ontology_g
     english = next(str(o) for o in ontology_graph.objects(actor, RDFS.label) if o.language == "en")
     assert english in texts
     assert len(list(svg.iter("{http://www.w3.org/2000/svg}rect"))) >= 5
+
+
+def test_ontology_carries_the_same_triples_in_every_rdf_format(client, ontology_graph):
+    graphs = {fmt: triples_of(client.get(f"/ontology.{fmt}").data, fmt) for fmt in RDF_FORMATS}
+    assert len({frozenset(g) for g in graphs.values()}) == 1
+    instances = "https://w3id.org/efop/id/"
+    own = [t for t in ontology_graph if not str(t[0]).startswith(instances)]
+    assert len(graphs["nt"]) == len(own)
+    version = client.get("/ontology/0.1.0.ttl")
+    assert version.status_code == 200
