@@ -22,6 +22,9 @@ class PublisherServer(BaseApplication):
             "preload_app": False,
             "timeout": 60,
             "graceful_timeout": 10,
+            # gunicorn's largest request line, so that long GET SPARQL queries reach the
+            # endpoint, which answers 413 itself past its own configured limit.
+            "limit_request_line": 8190,
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "warning",
