@@ -341,3 +341,14 @@ def test_failure_while_writing_leaves_no_partial_build(small_project, monkeypatc
         run_build(small_project)
     assert build_dirs(small_project.var_dir) == [first.path.name]
     assert current_build(small_project).path == first.path
+
+
+def test_term_refused_by_the_store_fails_with_the_file_name(small_project):
+    data = small_project.data_dir / "sources" / "atelier.ttl"
+    data.write_text(SOURCE.replace('"Atelier"@fr', '"Atelier"@fr-123456789'), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        run_build(small_project)
+    assert failure.value.exit_code == 2
+    assert "data/sources/atelier.ttl" in failure.value.message
+    assert current_build(small_project) is None
+    assert build_dirs(small_project.var_dir) == []

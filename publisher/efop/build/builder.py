@@ -26,7 +26,7 @@ from pyoxigraph import Store
 
 from efop.build.description import describe, write_description
 from efop.build.dumps import write_dumps
-from efop.build.loading import load_graphs, plan_graphs, published_prefixes
+from efop.build.loading import LoadError, load_graphs, plan_graphs, published_prefixes
 from efop.build.manifest import (
     MANIFEST_FILE,
     inputs_hash,
@@ -201,6 +201,9 @@ def _build(settings: Settings, lang: str, progress: Progress | None) -> BuildRes
     work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=settings.builds_dir))
     try:
         final, stats = _write_build(settings, sources, work, stages)
+    except LoadError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        raise BuildFailed(str(error), exit_code=2) from error
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -62,16 +62,28 @@ def _relative(path: Path, root: Path) -> str:
         return resolved.as_posix()
 
 
+class LoadError(Exception):
+    """A validated file holds something Oxigraph refuses (an invalid IRI or language tag)."""
+
+
 def load_graphs(store: Store, plans: Iterable[GraphInput], base: str) -> None:
     """Bulk-load every planned graph into ``store``."""
     for plan in plans:
         target = NamedNode(plan.iri)
-        for graph in plan.graphs:
-            data = graph.serialize(format="nt", encoding="utf-8")
-            if base == DEFAULT_BASE:
-                store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=target)
-            else:
-                store.bulk_extend(_rebased_quads(data, target, base))
+        names = plan.files if len(plan.files) == len(plan.graphs) else [", ".join(plan.files)]
+        for name, graph in zip(names, plan.graphs, strict=True):
+            try:
+                _load_graph(store, graph, target, base)
+            except Exception as error:  # rdflib raises bare Exception on IRIs it cannot write
+                raise LoadError(f"{name}: {error}") from error
+
+
+def _load_graph(store: Store, graph: rdflib.Graph, target: NamedNode, base: str) -> None:
+    data = graph.serialize(format="nt", encoding="utf-8")
+    if base == DEFAULT_BASE:
+        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=target)
+    else:
+        store.bulk_extend(_rebased_quads(data, target, base))
 
 
 def _rebased_quads(data: bytes, graph: NamedNode, base: str) -> Iterator[Quad]:
