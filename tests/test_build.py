@@ -352,3 +352,12 @@ def test_term_refused_by_the_store_fails_with_the_file_name(small_project):
     assert "data/sources/atelier.ttl" in failure.value.message
     assert current_build(small_project) is None
     assert build_dirs(small_project.var_dir) == []
+
+
+@pytest.mark.parametrize("base", ["not an iri/", "relative/path/", "http://example.org/no-slash"])
+def test_invalid_base_iri_is_refused_before_anything_is_written(small_project, base):
+    settings = Settings(root=small_project.root, var_dir=small_project.var_dir, base_iri=base)
+    with pytest.raises(BuildFailed) as failure:
+        run_build(settings)
+    assert failure.value.exit_code == 2 and "base IRI" in failure.value.message
+    assert build_dirs(small_project.var_dir) == []

@@ -1,7 +1,7 @@
 """The build: load the sources, validate them, and publish a new store only if all is well.
 
 The dataset is assembled in an in-memory Oxigraph store, where statistics and dumps are fast,
-and then bulk-loaded in one go into the on-disk store that servers open read-only.
+and then copied in one bulk operation into the on-disk store that servers open read-only.
 
 A build is written in a hidden working directory beside the live ones, renamed into
 ``var/builds/`` once complete, and only then made current by replacing the ``var/current``
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, Store
 
 from efop.build.description import describe, write_description
 from efop.build.dumps import write_dumps
@@ -183,7 +183,17 @@ class _Stages:
             self._progress(message)
 
 
+def _check_base(base: str) -> None:
+    try:
+        NamedNode(base)
+    except ValueError as error:
+        raise BuildFailed(f"invalid base IRI {base!r}: {error}", exit_code=2) from error
+    if not base.endswith("/"):
+        raise BuildFailed(f"the base IRI must end with '/': {base!r}", exit_code=2)
+
+
 def _build(settings: Settings, lang: str, progress: Progress | None) -> BuildResult:
+    _check_base(settings.base_iri)
     stages = _Stages(progress)
     stages.next()
     try:
