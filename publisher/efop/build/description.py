@@ -105,6 +105,7 @@ def describe(
     for dump in dumps:
         _distribution(graph, dataset, base, dump)
     _catalogue(graph, base, dataset, endpoint, publisher, modified)
+    _licence(graph)
     return graph
 
 
@@ -178,6 +179,9 @@ def _catalogue(graph: Graph, base: str, dataset, endpoint, publisher, modified) 
     graph.add((endpoint, DCAT.servesDataset, dataset))
     graph.add((endpoint, DCTERMS.license, LICENCE))
     graph.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+
+
+def _licence(graph: Graph) -> None:
     graph.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
     _texts(graph, LICENCE, RDFS.label, {"fr": "Licence Ouverte 2.0", "en": "Open Licence 2.0"})
     graph.add((LICENCE, RDFS.seeAlso, LICENCE_SPDX))
