@@ -361,3 +361,21 @@ def test_invalid_base_iri_is_refused_before_anything_is_written(small_project, b
         run_build(settings)
     assert failure.value.exit_code == 2 and "base IRI" in failure.value.message
     assert build_dirs(small_project.var_dir) == []
+
+
+def test_concurrent_builds_take_turns(small_project):
+    env = {
+        **os.environ,
+        "EFOP_ROOT": str(small_project.root),
+        "EFOP_VAR_DIR": str(small_project.var_dir),
+    }
+    command = [sys.executable, "-m", "efop.cli", "build"]
+    processes = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    names = build_dirs(small_project.var_dir)
+    assert len(names) == 2 and not [n for n in names if n.startswith(".")]
+    assert current_build(small_project).path.name == names[-1]
