@@ -221,6 +221,8 @@ def load_sources(
 ) -> LoadedSources:
     """Parse the ontology, concept schemes and shapes of the repository, and the data files.
 
+    By default the data files are every RDF file under ``data/`` (Turtle in practice; a file in
+    another RDF format is read, and refused if unsafe, rather than silently skipped).
     ``data_paths`` (files or folders) replaces the repository's ``data/`` when given; with
     ``with_repository_data``, the repository's other data files are loaded as ``context`` so
     that the given files may link to the resources they state.
@@ -233,7 +235,7 @@ def load_sources(
         raise SourceError(settings.shapes_dir, None, "no shapes file found")
     shapes = merge(parse_file(p) for p in shape_files)
     if data_paths is None:
-        data_files = sorted(settings.data_dir.rglob("*.ttl"))
+        data_files = rdf_files(settings.data_dir)
     else:
         data_files = expand([Path(p) for p in data_paths])
     if not data_files:
@@ -245,7 +247,7 @@ def load_sources(
         chosen = {path.resolve() for path in data_files}
         context = [
             read_data_file(path, settings)
-            for path in sorted(settings.data_dir.rglob("*.ttl"))
+            for path in rdf_files(settings.data_dir)
             if path.resolve() not in chosen
         ]
     return LoadedSources(merge(f.graph for f in ontology), shapes, data, ontology, context)
