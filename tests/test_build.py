@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, parse
-from rdflib.namespace import DCAT, VOID
+from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from efop.build import BuildFailed, current_build, ensure_build, run_build
 from efop.config import REPO_ROOT, Settings
@@ -158,6 +158,9 @@ def test_description_counts_are_the_store_counts(build_path):
         for subset in description.objects(dataset, VOID.subset)
     }
     assert described == per_graph
+    for subset in description.objects(dataset, VOID.subset):
+        titles = {t.language for t in description.objects(subset, DCTERMS.title)}
+        assert "fr" in titles, subset
     union = len(store_union(build_path / "store"))
     assert int(description.value(dataset, VOID.triples)) == union
     assert description.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(DEFAULT_BASE + "sparql")

@@ -43,6 +43,13 @@ KEYWORDS = {
     "fr": ("emploi", "formation professionnelle", "orientation", "gouvernance territoriale"),
     "en": ("employment", "vocational training", "career guidance", "territorial governance"),
 }
+GRAPH_TITLES = {  # graphs that are not a source document, by path under the base
+    "id/graph/ontology": {
+        "fr": "Ontologie EFOP et schémas de concepts",
+        "en": "EFOP ontology and concept schemes",
+    },
+    "id/graph/reference": {"fr": "Données de référence", "en": "Reference data"},
+}
 PUBLISHER_NAME = {"fr": "Projet EFOP Linked Data", "en": "EFOP Linked Data project"}
 
 
@@ -100,6 +107,9 @@ def describe(
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, SD.name, URIRef(graph_iri)))
         graph.add((subset, VOID.triples, Literal(figures.triples)))
+        titles = GRAPH_TITLES.get(graph_iri[len(base) :], {})
+        for text, lang in figures.labels or tuple((t, lang) for lang, t in titles.items()):
+            graph.add((subset, DCTERMS.title, Literal(text, lang=lang or None)))
         for source in figures.sources:
             graph.add((subset, DCTERMS.source, URIRef(source)))
     for dump in dumps:

@@ -16,10 +16,12 @@ from efop.namespaces import PREFIXES
 
 @dataclass(frozen=True)
 class GraphFigures:
-    """One named graph: its triple count and the source documents typed in it."""
+    """One named graph: its triple count, the source documents typed in it, and the labels of
+    the graph's own IRI when it is a source document (as ``(text, language)`` pairs)."""
 
     triples: int
     sources: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,17 @@ def _graph_figures(store: Store, ontology_ns: str) -> dict[str, GraphFigures]:
     )
     for row in _rows(store, query):
         sources.setdefault(row["g"].value, []).append(row["v"].value)
+    labels: dict[str, list[tuple[str, str]]] = {}
+    query = (
+        f"PREFIX rdfs: {NamedNode(PREFIXES['rdfs'])}\n"
+        "SELECT ?g ?v ?lang { GRAPH ?g { ?g rdfs:label ?v } BIND(LANG(?v) AS ?lang) }"
+        " ORDER BY ?g ?lang ?v"
+    )
+    for row in _rows(store, query):
+        labels.setdefault(row["g"].value, []).append((row["v"].value, row["lang"].value))
     return {
-        graph: GraphFigures(counts[graph], tuple(sources.get(graph, ())))
+        graph: GraphFigures(
+            counts[graph], tuple(sources.get(graph, ())), tuple(labels.get(graph, ()))
+        )
         for graph in sorted(counts)
     }
