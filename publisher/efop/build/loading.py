@@ -43,18 +43,19 @@ def plan_graphs(sources, root: Path, ontology_files: Iterable[Path], base: str) 
     relative to ``root``.
     """
     ontology = GraphInput(rebase(DEFAULT_BASE + ONTOLOGY_GRAPH_PATH, base))
-    ontology.files = [_relative(path, root) for path in ontology_files]
+    ontology.files = [relative_name(path, root) for path in ontology_files]
     ontology.graphs = [sources.ontology]
     plans: dict[str, GraphInput] = {ontology.iri: ontology}
     for data_file in sources.data:
         iri = rebase(data_file.graph_iri, base)
         plan = plans.setdefault(iri, GraphInput(iri))
-        plan.files.append(_relative(data_file.path, root))
+        plan.files.append(relative_name(data_file.path, root))
         plan.graphs.append(data_file.graph)
     return list(plans.values())
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` relative to the repository ``root`` (POSIX), or absolute when outside it."""
     resolved = Path(path).resolve()
     try:
         return resolved.relative_to(root.resolve()).as_posix()

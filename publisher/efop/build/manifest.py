@@ -15,7 +15,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from efop.build.dumps import Dump
-from efop.build.loading import GraphInput
+from efop.build.loading import GraphInput, relative_name
 from efop.build.statistics import Statistics
 
 MANIFEST_FILE = "manifest.json"
@@ -25,11 +25,7 @@ def inputs_hash(files: Iterable[Path], root: Path, base_iri: str) -> str:
     """SHA-256 over the base and the names and contents of the input files."""
     digest = hashlib.sha256(base_iri.encode())
     for path in sorted(Path(p).resolve() for p in files):
-        try:
-            name = path.relative_to(root.resolve()).as_posix()
-        except ValueError:
-            name = path.as_posix()
-        digest.update(b"\0" + name.encode() + b"\0")
+        digest.update(b"\0" + relative_name(path, root).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
