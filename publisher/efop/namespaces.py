@@ -16,6 +16,7 @@ PREFIXES: dict[str, str] = {
     "efop": ONTOLOGY_NS,
     "efopid": DEFAULT_BASE + "id/",
     "efopc": DEFAULT_BASE + "id/concept/",
+    "efsh": DEFAULT_BASE + "shapes#",
     "org": "http://www.w3.org/ns/org#",
     "cv": "http://data.europa.eu/m8g/",
     "cpsv": "http://purl.org/vocab/cpsv#",
