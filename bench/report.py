@@ -158,8 +158,13 @@ def _linked_data(sizes: dict) -> list[str]:
         if not data:
             continue
         loads = data["loads"]
+        probes = "; ".join(
+            f"{key}: {p['status']} {p['type'] or ''}".rstrip() for key, p in data["probes"].items()
+        )
         lines += [
             f"### {name} ({data['resources']} resources cycled)",
+            "",
+            f"First response of each variant: {probes}.",
             "",
             "| variant | requests/s | p50 ms | p99 ms | requests | errors |",
             "|---|---|---|---|---|---|",

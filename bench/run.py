@@ -17,6 +17,7 @@ import re
 import shutil
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -220,7 +221,7 @@ def efop_server(plan: Plan, root: Path, port: int, name: str):
             "--workers",
             str(plan.workers),
         ],
-        f"http://127.0.0.1:{port}/",
+        f"http://127.0.0.1:{port}/id/",  # a cheap 404: the process answers
         env={"EFOP_ROOT": str(root)},
         log=plan.work / f"{name}.log",
     )
@@ -318,6 +319,15 @@ def etag_of(url: str, accept: str) -> str:
     return etag
 
 
+def probe(url: str, headers: dict[str, str]) -> dict:
+    """One request: its status and content type, to check what a load will measure."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as answer:
+            return {"status": answer.status, "type": answer.headers.get("Content-Type")}
+    except urllib.error.HTTPError as error:
+        return {"status": error.code, "type": error.headers.get("Content-Type")}
+
+
 def linked_data(plan: Plan, root: Path, summary: dict, size: int) -> dict:
     paths = resource_paths(summary, plan.resources)
     efop_port, minimal_port = free_port(), free_port()
@@ -348,7 +358,11 @@ def linked_data(plan: Plan, root: Path, summary: dict, size: int) -> dict:
             minimal_url,
             [Request(p, {"Accept": "text/turtle"}) for p in paths],
         )
-        say(f"linked data at {name}: warming up")
+        probes = {
+            key: probe(url + requests[0].path, requests[0].headers)
+            for key, (url, requests) in variants.items()
+        }
+        say(f"linked data at {name}: {probes}; warming up")
         for url, requests in variants.values():
             run_wrk(url, requests, seconds=2, max_requests=2_000, connections=plan.connections)
         runs: dict[str, list[LoadResult]] = {key: [] for key in variants}
@@ -359,6 +373,7 @@ def linked_data(plan: Plan, root: Path, summary: dict, size: int) -> dict:
         memory = {"efop": worker_memory(efop.pid), "minimal": worker_memory(minimal.pid)}
     return {
         "resources": len(paths),
+        "probes": probes,
         "loads": {key: summarise_loads(value) for key, value in runs.items()},
         "memory": memory,
     }
