@@ -183,43 +183,43 @@ INVALID_RESOURCE = """\
 """
 
 
-def test_invalid_data_fails_and_keeps_the_previous_build(repo_copy, build_path):
+BROKEN_TURTLE = """\
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+<https://w3id.org/efop/id/x> rdfs:label "x"@fr
+<https://w3id.org/efop/id/y> rdfs:label .
+"""
+
+
+def failed_build_with(repo_copy: Path, build_path: Path, name: str, text: str):
+    """Run ``efop build`` with one more data file, check nothing changed, return the run."""
     var = repo_copy / "var"
     before = build_dirs(var)
-    bad = repo_copy / "data" / "reference" / "zz-invalid.ttl"
-    bad.write_text(INVALID_RESOURCE, encoding="utf-8")
+    extra = repo_copy / "data" / "reference" / name
+    extra.write_text(text, encoding="utf-8")
     try:
         result = efop_build(repo_copy)
     finally:
-        bad.unlink()
+        extra.unlink()
     output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert "acteur-sans-libelle" in result.stdout
     assert "build FAILED" in output and "previous build kept" in output
-    assert (var / "current").resolve() == build_path
-    assert build_dirs(var) == before
-
-
-def test_syntax_error_exits_2_with_file_and_line(repo_copy, build_path):
-    var = repo_copy / "var"
-    before = build_dirs(var)
-    bad = repo_copy / "data" / "reference" / "zz-broken.ttl"
-    bad.write_text(
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
-        '<https://w3id.org/efop/id/x> rdfs:label "x"@fr\n'
-        "<https://w3id.org/efop/id/y> rdfs:label .\n",
-        encoding="utf-8",
-    )
-    try:
-        result = efop_build(repo_copy)
-    finally:
-        bad.unlink()
-    output = result.stdout + result.stderr
-    assert result.returncode == 2, output
-    assert re.search(r"zz-broken\.ttl:[34]\b", output), output
     assert "Traceback" not in output
     assert (var / "current").resolve() == build_path
     assert build_dirs(var) == before
+    return result
+
+
+def test_invalid_data_fails_and_keeps_the_previous_build(repo_copy, build_path):
+    result = failed_build_with(repo_copy, build_path, "zz-invalid.ttl", INVALID_RESOURCE)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "acteur-sans-libelle" in result.stdout
+
+
+def test_syntax_error_exits_2_with_file_and_line(repo_copy, build_path):
+    result = failed_build_with(repo_copy, build_path, "zz-broken.ttl", BROKEN_TURTLE)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert re.search(r"zz-broken\.ttl:[34]\b", output), output
 
 
 # --- the Python API on a small hand-made project --------------------------------------------
