@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from pyoxigraph import QuerySolutions, RdfFormat, Store
@@ -19,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
 import generate  # noqa: E402
+import report  # noqa: E402
 
 import queries  # noqa: E402
 
@@ -113,3 +115,99 @@ def test_generated_data_passes_efop_validate(generated, tmp_path):
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "Conforme" in done.stdout
+
+
+def figures(median: float) -> dict:
+    return {"median": median, "min": median * 0.9, "max": median * 1.1, "n": 3}
+
+
+def load_figures(rps: float, p99: float) -> dict:
+    return {
+        "rps": figures(rps),
+        "p50_ms": figures(p99 / 4),
+        "p99_ms": figures(p99),
+        "requests": int(rps * 30),
+        "errors": 0,
+    }
+
+
+def test_report_states_ratios_and_missed_targets():
+    memory = {"max_rss": 2**29, "max_pss": 2**28, "workers": [{}, {}, {}]}
+    linked_data = {
+        "resources": 50,
+        "probes": {"efop turtle": {"status": 200, "type": "text/turtle"}},
+        "loads": {
+            "efop turtle": load_figures(900, 20),
+            "efop jsonld": load_figures(800, 20),
+            "efop html": load_figures(600, 80),
+            "efop 304": load_figures(1500, 10),
+            "minimal turtle": load_figures(1000, 15),
+        },
+        "memory": {"efop": memory, "minimal": memory},
+    }
+    answer = {"query": "describe", "seconds": 0.01, "results": 6, "error": None}
+    engines = {
+        name: {
+            **load_figures(rps, 100),
+            "startup_seconds": 1.0,
+            "rss_after": 2**28,
+            "answers": [answer],
+        }
+        for name, rps in (("efop", 80), ("oxigraph", 100), ("rdflib-endpoint", 5))
+    }
+    build = {
+        "ok": True,
+        "runs": [],
+        "seconds": figures(300),
+        "peak_rss": figures(3 * 2**30),
+        "stages": {"loading sources": figures(40), "validating": figures(200)},
+        "triples": 1_000_000,
+        "resources": 150_000,
+    }
+    results = {
+        "command": "python bench/run.py",
+        "started": "2026-01-01T00:00:00Z",
+        "machine": {
+            "cores": 2,
+            "memory_gb": 23.5,
+            "cpu": "x",
+            "kernel": "6",
+            "python": "3.11",
+            "load_average_at_start": (0.1, 0.1, 0.1),
+            "packages": {},
+            "wrk": "wrk",
+            "commit": "c",
+        },
+        "plan": {
+            "seconds": 10,
+            "max_requests": 1000,
+            "repeat": 3,
+            "connections": 4,
+            "workers": 3,
+            "resources": 50,
+            "per_template": 4,
+            "seed": 1,
+        },
+        "sizes": {
+            "1M": {
+                "generated_triples": 1_000_000,
+                "native_load": {"status": 0, "seconds": 9.0, "peak_rss": 2**30},
+                "build": build,
+                "linked_data": linked_data,
+                "sparql": {"queries": 32, "engines": engines},
+            },
+            "10M": {
+                "generated_triples": 10_000_000,
+                "native_load": {"status": 0, "seconds": 90.0, "peak_rss": 2**32},
+                "build": {"ok": False, "skipped": True, "runs": []},
+            },
+        },
+    }
+    text = report.markdown(results)
+    assert "| SPARQL mix ≥ 0.85× oxigraph (1M) | 0.80× | MISSED by 6% |" in text
+    assert "| SPARQL mix ≥ 7.0× rdflib-endpoint (1M) | 16.00× | met |" in text
+    assert "| efop turtle ≥ 1.0× minimal (1M) | 0.90× | MISSED by 10% |" in text
+    assert "| build 1M < 60 s | 300 s | MISSED by 400% |" in text
+    assert "| resource page p99 < 50 ms (1M) | 80.0 ms | MISSED by 60% |" in text
+    assert "not built with efop build" in text
+    ElementTree.fromstring(report.svg(results))
