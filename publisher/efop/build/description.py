@@ -128,7 +128,8 @@ def _subset_iri(base: str, graph_iri: str, index: int) -> URIRef:
 
 
 def _publisher(graph: Graph, base: str) -> URIRef:
-    publisher = URIRef(base + "dataset#publisher")
+    # The same organisation the ontology names as its creator and publisher.
+    publisher = URIRef(base + "id/organisation/efop-linked-data")
     graph.add((publisher, RDF.type, FOAF.Organization))
     _texts(graph, publisher, FOAF.name, PUBLISHER_NAME)
     _texts(graph, publisher, RDFS.label, PUBLISHER_NAME)
