@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_support import efop_serve
 
 from efop.build import Build
 from efop.config import Settings
-from reliability.support import Deployment, LoadFigures
+from reliability.support import Deployment, LoadFigures, Server, serve
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ("ontology", "shapes", "data", "queries")
@@ -71,14 +70,14 @@ def deployment(tmp_path: Path, built: Build) -> Deployment:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, built: Build) -> Iterator[tuple[Deployment, str]]:
+def served(tmp_path_factory, built: Build) -> Iterator[Server]:
     """``efop serve`` (gunicorn, 2 workers) on a private deployment with tight limits."""
     root = make_root(tmp_path_factory.mktemp("served") / "root")
     seed_var(root / "var", built)
     deployment = Deployment(Settings(root=root, var_dir=root / "var"))
     env = {**deployment.env(), **LIMITS_ENV}
-    with efop_serve(env, log=root / "serve.log") as url:
-        yield deployment, url
+    with serve(env, root / "serve.log") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,20 @@ guard, a bounded load generator on loopback, and the checks every error body mus
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +27,96 @@ NETGUARD = HERE / "netguard.py"
 TRACE_MARKERS = ("Traceback", 'File "', "Exception:", "werkzeug.exceptions")
 ERROR_TYPES = ("text/html", "application/json", "text/plain")
 MAX_ERROR_CHARS = 2000  # a message, not a dump: the longest (406) lists the media types
+
+# ~6,600 triples joined three times: far beyond any row or time limit
+MILLIONS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LIGHT = "ASK { ?s ?p ?o }"
+JSON_RESULTS = "application/sparql-results+json"
+
+
+def request(url: str, *, data: bytes | None = None, headers: dict | None = None, timeout=30):
+    """(status, headers, body text, seconds) of one request, whatever its status."""
+    started = time.monotonic()
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            status, head, body = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, head, body = error.code, error.headers, error.read()
+    return status, head, body.decode("utf-8", "replace"), time.monotonic() - started
+
+
+def sparql(root: str, query: str, accept: str = JSON_RESULTS, timeout: float = 60):
+    url = root + "sparql?" + urllib.parse.urlencode({"query": query})
+    return request(url, headers={"Accept": accept}, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running ``efop serve``: its root URL and the gunicorn master's process id."""
+
+    url: str
+    pid: int
+
+    def workers(self) -> list[int]:
+        return children(self.pid)
+
+    def query_workers(self) -> list[int]:
+        return [pid for worker in self.workers() for pid in children(worker)]
+
+
+def children(pid: int) -> list[int]:
+    """Child processes of ``pid``, whichever of its threads started them."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"efop serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "dataset", timeout=5):
+                return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.3)
+    raise TimeoutError(f"efop serve did not serve {url}dataset within {timeout:g} s")
+
+
+@contextmanager
+def serve(env: dict[str, str], log: Path, *, workers: int = 2, timeout: float = 90):
+    """``efop serve`` on a free loopback port until the block ends, then stopped by its id."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "efop.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers)]
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            command,
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_until_up(url, process, timeout)
+        yield Server(url, process.pid)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @dataclass
@@ -207,7 +302,7 @@ class Load:
                 status, body = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read()
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, http.client.HTTPException) as error:
             return type(error).__name__, type(error).__name__
         if status not in self._ok:
             return f"status {status}", status
