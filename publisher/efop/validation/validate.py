@@ -15,18 +15,44 @@ from __future__ import annotations
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from efop.namespaces import PREFIXES
+from efop.validation.compiled import validate_store
 from efop.validation.load import DataFile, LoadedSources
 from efop.validation.report import Finding, ValidationReport
+from efop.validation.store_sources import StoreSources, from_loaded
+from efop.validation.terms import is_local_name, messages_of, shape_name, short
+
+__all__ = ["ENGINES", "FileLocator", "is_local_name", "shape_name", "short", "validate"]
 
 
-def validate(sources: LoadedSources) -> ValidationReport:
-    """Validate the loaded data files, with the ontology and concept schemes, against the shapes."""
+ENGINES = ("compiled", "pyshacl")
+
+
+def validate(sources: LoadedSources | StoreSources, *, engine: str = "pyshacl") -> ValidationReport:
+    """Validate the loaded data files, with the ontology and concept schemes, against the shapes.
+
+    ``engine`` is "compiled" (the shapes compiled to SPARQL and run by Oxigraph, see
+    :mod:`efop.validation.compiled`) or "pyshacl"; both report the same findings. Sources
+    read straight into a store (:func:`efop.validation.store_sources.load_store_sources`)
+    are validated by the compiled engine only.
+    """
+    if engine == "compiled":
+        if isinstance(sources, LoadedSources):
+            sources = from_loaded(sources)
+        return validate_store(sources)
+    if engine != "pyshacl":
+        raise ValueError(f"unknown validation engine {engine!r} (known: {', '.join(ENGINES)})")
+    if not isinstance(sources, LoadedSources):
+        raise TypeError("the pyshacl engine validates sources loaded with load_sources")
+    return validate_with_pyshacl(sources)
+
+
+def validate_with_pyshacl(sources: LoadedSources) -> ValidationReport:
+    """pySHACL over an rdflib graph holding the data files, the ontology and concept schemes."""
     parts = [*sources.data, *sources.ontology_files, *sources.context]
     data_graph = Graph()
     for part in parts:
@@ -42,9 +68,11 @@ def validate(sources: LoadedSources) -> ValidationReport:
     )
     locator = FileLocator(parts)
     context_files = {part.path for part in sources.context}
+    # Only the report's own results: those pySHACL nests under a failing sh:node (sh:detail)
+    # are about the referenced node, not a finding of the data being checked.
     findings = [
         to_finding(results, sources.shapes, result, locator)
-        for result in results.subjects(RDF.type, SH.ValidationResult)
+        for result in results.objects(None, SH.result)
     ]
     findings = [f for f in findings if f.file not in context_files]
     findings.sort(key=lambda f: (str(f.file or ""), f.focus, f.path or "", f.value or ""))
@@ -57,7 +85,7 @@ def to_finding(results: Graph, shapes: Graph, result: Node, locator: FileLocator
     value = results.value(result, SH.value)
     path = locator.property_of(focus, results.value(result, SH.resultPath), value, results)
     severity = results.value(result, SH.resultSeverity)
-    message_fr, message_en = messages(results, result)
+    message_fr, message_en = messages_of(results.objects(result, SH.resultMessage))
     return Finding(
         file=locator.file_of(focus, path, value),
         focus=short(focus),
@@ -68,55 +96,6 @@ def to_finding(results: Graph, shapes: Graph, result: Node, locator: FileLocator
         message_fr=message_fr,
         message_en=message_en,
     )
-
-
-def messages(results: Graph, result: Node) -> tuple[str, str]:
-    """The French and English messages of a result (either falls back to the other)."""
-    by_lang: dict[str, str] = {}
-    for message in results.objects(result, SH.resultMessage):
-        if isinstance(message, Literal):
-            by_lang.setdefault(message.language or "", str(message))
-    fr = by_lang.get("fr") or by_lang.get("") or by_lang.get("en", "")
-    en = by_lang.get("en") or by_lang.get("") or fr
-    return fr, en
-
-
-def shape_name(shapes: Graph, shape: Node | None) -> str:
-    """The named shape a result comes from: a blank property shape is named by its node shape."""
-    seen: set[Node] = set()
-    while shape is not None and not isinstance(shape, URIRef) and shape not in seen:
-        seen.add(shape)
-        shape = shapes.value(None, SH.property, shape) or shapes.value(None, SH["not"], shape)
-    if not isinstance(shape, URIRef):
-        return "?"
-    return short(shape, {prefix: str(ns) for prefix, ns in shapes.namespaces()})
-
-
-def short(term: Node | None, namespaces: dict[str, str] | None = None) -> str:
-    """A compact form of a term: a prefixed name when a registered prefix fits.
-
-    ``namespaces`` adds prefixes declared by a graph (the shapes' own ``efsh:``).
-    """
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        text = str(term)
-        known = {**(namespaces or {}), **PREFIXES}
-        best = max(
-            ((p, ns) for p, ns in known.items() if p and text.startswith(ns)),
-            key=lambda item: len(item[1]),
-            default=None,
-        )
-        if best and is_local_name(text[len(best[1]) :]):
-            return f"{best[0]}:{text[len(best[1]) :]}"
-        return f"<{text}>"
-    if isinstance(term, Literal):
-        return term.n3()
-    return str(term)
-
-
-def is_local_name(name: str) -> bool:
-    return bool(name) and all(c.isalnum() or c in "-_" for c in name)
 
 
 class FileLocator:
