@@ -225,7 +225,8 @@ class Load:
     """Threads sending GET requests in a loop on loopback, bounded in count and in time.
 
     A request fails when it raises (connection refused or reset, timeout) or when its status is
-    not in ``ok``; ``check`` may inspect each body (and raise AssertionError to count a failure).
+    not in ``ok``; ``check(url, status, body)`` may inspect each answer and raise AssertionError
+    to count it as a failure.
     """
 
     def __init__(
@@ -308,7 +309,7 @@ class Load:
             return f"status {status}", status
         if self._check is not None:
             try:
-                self._check(url, body)
+                self._check(url, status, body)
             except AssertionError as error:
                 return f"check: {error}"[:120], status
         return None, status
