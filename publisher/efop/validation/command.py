@@ -11,7 +11,8 @@ from pathlib import Path
 
 from efop.config import Settings
 from efop.validation.load import SourceError, load_sources
-from efop.validation.validate import validate
+from efop.validation.store_sources import load_store_sources
+from efop.validation.validate import ENGINES, validate
 
 UNREADABLE = {"fr": "Entrée illisible", "en": "Unreadable input"}
 LINE = {"fr": "ligne", "en": "line"}
@@ -32,13 +33,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lang", choices=["fr", "en"], default="fr", help="language of the report (default: fr)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="compiled",
+        help="SHACL engine: the shapes compiled to SPARQL on Oxigraph (default), or pySHACL",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
+    engine = getattr(args, "engine", "compiled")
+    load = load_store_sources if engine == "compiled" else load_sources
     try:
-        sources = load_sources(
+        sources = load(
             settings, data_paths=args.paths or None, with_repository_data=bool(args.paths)
         )
     except SourceError as error:
@@ -49,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    report = validate(sources)
+    report = validate(sources, engine=engine)
     print(report.format(args.lang))
     return 0 if report.conforms else 1

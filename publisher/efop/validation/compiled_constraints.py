@@ -79,7 +79,21 @@ DESCRIPTIVE = {
 }
 """Parameters that select, describe or structure shapes rather than constrain values."""
 
-SUPPORTED = VALUE_PARAMETERS | FOCUS_PARAMETERS | DESCRIPTIVE
+SHAPE_PARAMETERS = VALUE_PARAMETERS | FOCUS_PARAMETERS | DESCRIPTIVE
+
+PATHS_AND_TARGETS = {
+    SH.alternativePath,
+    SH.inversePath,
+    SH.zeroOrMorePath,
+    SH.oneOrMorePath,
+    SH.zeroOrOnePath,
+    SH.select,
+    SH.prefix,
+    SH.namespace,
+}
+"""Terms of property paths, SPARQL targets and prefix declarations, found on other nodes."""
+
+SUPPORTED = VALUE_PARAMETERS | FOCUS_PARAMETERS | DESCRIPTIVE | PATHS_AND_TARGETS
 CHECKED_DATATYPES = {
     XSD.integer,
     XSD.decimal,
@@ -153,7 +167,7 @@ class ConstraintCompiler:
     def check_parameters(self, shape: Node) -> None:
         """Refuse a shape that uses a SHACL parameter this compiler does not implement."""
         for predicate in set(self.shapes.predicates(shape, None)):
-            if str(predicate).startswith(str(SH)) and predicate not in SUPPORTED:
+            if str(predicate).startswith(str(SH)) and predicate not in SHAPE_PARAMETERS:
                 raise UnsupportedShape(shape, self.shapes.namespace_manager.normalizeUri(predicate))
         if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint, default=Literal(False)) in (
             Literal(True),
@@ -342,8 +356,10 @@ class ConstraintCompiler:
             python_flags = 0
             for flag in flag_text:
                 python_flags |= PYTHON_FLAGS[flag]
-            self.regexes.append(re.compile(pattern, python_flags))
-            index = len(self.regexes) - 1
+            compiled = re.compile(pattern, python_flags)
+            if compiled not in self.regexes:
+                self.regexes.append(compiled)
+            index = self.regexes.index(compiled)
             call = f"<{PYTHON_REGEX}>(STR({v}), {index})"
             return f"(!isBlank({v}) && {call})"
         arguments = f"STR({v}), {string_literal(pattern)}"

@@ -145,13 +145,18 @@ def publication_graph(store: Store, path: Path, graph: NamedNode, data_dir: Path
 
 
 def from_loaded(sources: LoadedSources) -> StoreSources:
-    """A store holding sources already parsed by rdflib (small inputs, tests)."""
+    """A store holding sources already parsed by rdflib.
+
+    The triples are copied as rdflib accepted them (Oxigraph's lenient mode): an IRI or
+    language tag that Oxigraph would refuse is validated like any other term here, and refused
+    where the sources are loaded for publication, with the name of their file.
+    """
     store = Store()
 
     def stored(part) -> StoredFile:
         graph = file_graph(part.path)
         data = part.graph.serialize(format="nt", encoding="utf-8")
-        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=graph)
+        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
         return StoredFile(part.path, graph, part.graph_iri)
 
     return StoreSources(

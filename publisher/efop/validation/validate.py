@@ -32,7 +32,9 @@ __all__ = ["ENGINES", "FileLocator", "is_local_name", "shape_name", "short", "va
 ENGINES = ("compiled", "pyshacl")
 
 
-def validate(sources: LoadedSources | StoreSources, *, engine: str = "pyshacl") -> ValidationReport:
+def validate(
+    sources: LoadedSources | StoreSources, *, engine: str = "compiled"
+) -> ValidationReport:
     """Validate the loaded data files, with the ontology and concept schemes, against the shapes.
 
     ``engine`` is "compiled" (the shapes compiled to SPARQL and run by Oxigraph, see
