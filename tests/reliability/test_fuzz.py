@@ -141,11 +141,14 @@ def _segment() -> st.SearchStrategy[str]:
     return st.one_of(WEIRD, st.text(alphabet=safe, min_size=1, max_size=30))
 
 
+def _path(route: str, segments: list[str], suffix: str) -> str:
+    path = route.rstrip("/") + "".join("/" + s for s in segments) + suffix
+    # the test client reads a leading "//" as a host name, not as a path
+    return "/" + path.lstrip("/")
+
+
 PATHS = st.builds(
-    lambda route, segments, suffix: route.rstrip("/") + "".join("/" + s for s in segments) + suffix,
-    st.sampled_from(ROUTES),
-    st.lists(_segment(), max_size=3),
-    st.sampled_from(SUFFIXES),
+    _path, st.sampled_from(ROUTES), st.lists(_segment(), max_size=3), st.sampled_from(SUFFIXES)
 )
 QUERY_ARGS = st.lists(st.tuples(st.one_of(st.sampled_from(ARG_NAMES), TEXT), VALUE), max_size=4)
 QUALITY = st.one_of(
