@@ -28,6 +28,7 @@ from rdflib.term import Node
 from efop.validation.compiled_constraints import (
     PYTHON_REGEX,
     ConstraintCompiler,
+    PathPattern,
     UnsupportedShape,
     guarded,
     same_language,
@@ -49,6 +50,8 @@ class Check:
     path: Node | None
     query: str
     prefixes: str = ""
+    pattern: re.Pattern[str] | None = None
+    """When set, the query returns candidate values and Python's ``re`` judges them."""
 
 
 def validate_store(sources: StoreSources) -> ValidationReport:
@@ -84,45 +87,66 @@ def compile_shapes(shapes: Graph, compiler: ConstraintCompiler) -> list[Check]:
     for shape in targeted:
         if compiler.deactivated(shape):
             continue
-        focus, prefixes = focus_pattern(shapes, shape)
+        focus = focus_pattern(shapes, shape)
         if shapes.value(shape, SH.path) is not None:
-            checks += property_checks(compiler, shape, focus, prefixes)
+            checks += property_checks(compiler, shape, focus)
             continue
         compiler.check_parameters(shape)
         for parameter in compiler.value_parameters(shape):
             condition = guarded(compiler.value_condition("?this", shape, parameter))
-            query = f"SELECT ?this (?this AS ?value) WHERE {{ {focus} FILTER(!{condition}) }}"
-            checks.append(Check(shape, None, query, prefixes))
+            query = (
+                f"SELECT ?this (?this AS ?value) WHERE {{ {focus.pattern} FILTER(!{condition}) }}"
+            )
+            checks.append(Check(shape, None, query, focus.prefixes))
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             if not compiler.deactivated(prop):
-                checks += property_checks(compiler, prop, focus, prefixes)
+                checks += property_checks(compiler, prop, focus)
     return checks
 
 
-def property_checks(
-    compiler: ConstraintCompiler, shape: Node, focus: str, prefixes: str
-) -> list[Check]:
+@dataclass(frozen=True)
+class Focus:
+    """The focus nodes of a shape: a group pattern binding ``?this``, with its prefixes.
+
+    ``subjects_of`` lists the predicates when the only targets are ``sh:targetSubjectsOf``:
+    a node with a value for one of them is then a focus node without further test.
+    """
+
+    pattern: str
+    prefixes: str
+    subjects_of: frozenset[URIRef] | None
+
+
+def property_checks(compiler: ConstraintCompiler, shape: Node, focus: Focus) -> list[Check]:
     """One check per constraint of a property shape, over the focus nodes of ``focus``."""
     compiler.check_parameters(shape)
     shapes = compiler.shapes
     path = compiler.path(shape)
     path_node = shapes.value(shape, SH.path)
+    prefixes = focus.prefixes
     queries = [
-        focus_query(compiler, shape, focus, path, p) for p in compiler.focus_parameters(shape)
+        focus_query(compiler, shape, focus.pattern, path, p)
+        for p in compiler.focus_parameters(shape)
     ]
+    checks = [Check(shape, path_node, q, prefixes) for q in queries if q]
+    implied = focus.subjects_of is not None and path.predicates is not None
+    implied = implied and set(path.predicates or ()) <= set(focus.subjects_of or ())
+    scope = "" if implied else focus.pattern
     for parameter in compiler.value_parameters(shape):
+        values = f"SELECT DISTINCT ?this ?value WHERE {{ {scope} {path('?this', '?value')}"
+        pattern = compiler.python_pattern(shape) if parameter == SH.pattern else None
+        if pattern is not None:
+            checks.append(Check(shape, path_node, values + " }", prefixes, pattern))
+            continue
         condition = guarded(compiler.value_condition("?value", shape, parameter))
-        queries.append(
-            f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value "
-            f"FILTER(!{condition}) }}"
-        )
+        checks.append(Check(shape, path_node, f"{values} FILTER(!{condition}) }}", prefixes))
     for nested in sorted(shapes.objects(shape, SH.property), key=str):
         raise UnsupportedShape(nested, "sh:property of a property shape")
-    return [Check(shape, path_node, q, prefixes) for q in queries if q]
+    return checks
 
 
 def focus_query(
-    compiler: ConstraintCompiler, shape: Node, focus: str, path: str, parameter: URIRef
+    compiler: ConstraintCompiler, shape: Node, focus: str, path: PathPattern, parameter: URIRef
 ) -> str:
     """The violations of one focus-level constraint (no value: pySHACL reports none)."""
     if parameter == SH.minCount:
@@ -130,11 +154,11 @@ def focus_query(
         if limit == 0:
             return ""
         if limit == 1:
-            return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?v }} }}"
-        return count_query(focus, f"OPTIONAL {{ ?this {path} ?v }}", f"< {limit}")
+            return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {path('?this', '?v')} }} }}"
+        return count_query(focus, f"OPTIONAL {{ {path('?this', '?v')} }}", f"< {limit}")
     if parameter == SH.maxCount:
         limit = compiler.integer(shape, parameter)
-        return count_query(focus, f"?this {path} ?v", f"> {limit}")
+        return count_query(focus, f"{path('?this', '?v')}", f"> {limit}")
     if parameter == SH.hasValue:
         value = sparql_term(compiler.single(shape, parameter))
         return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {value} }} }}"
@@ -143,11 +167,17 @@ def focus_query(
             return ""
         return (
             f"SELECT DISTINCT ?this (LCASE(lang(?v)) AS ?language) WHERE {{ {focus} "
-            f"?this {path} ?v . ?this {path} ?w {same_language('?v', '?w')} }}"
+            f"{path('?this', '?v')} {path('?this', '?w')} {same_language('?v', '?w')} }}"
         )
     qualified = compiler.single(shape, SH.qualifiedValueShape)
     condition = compiler.conforms("?v", qualified)
-    matching = f"OPTIONAL {{ ?this {path} ?v FILTER({condition}) }}"
+    has_max = (shape, SH.qualifiedMaxCount, None) in compiler.shapes
+    if not has_max and compiler.integer(shape, SH.qualifiedMinCount) == 1:
+        return (
+            f"SELECT ?this WHERE {{ {focus} "
+            f"FILTER NOT EXISTS {{ {path('?this', '?v')} FILTER({condition}) }} }}"
+        )
+    matching = f"OPTIONAL {{ {path('?this', '?v')} FILTER({condition}) }}"
     tests = []
     if (shape, SH.qualifiedMinCount, None) in compiler.shapes:
         tests.append(f"?n < {compiler.integer(shape, SH.qualifiedMinCount)}")
@@ -164,8 +194,8 @@ def count_query(focus: str, values: str, test: str, full_test: str = "") -> str:
     )
 
 
-def focus_pattern(shapes: Graph, shape: Node) -> tuple[str, str]:
-    """A group pattern binding ``?this`` to each focus node of a shape, and its prefixes."""
+def focus_pattern(shapes: Graph, shape: Node) -> Focus:
+    """The focus nodes of a shape, from its targets."""
     options: list[str] = []
     prefixes = ""
     for cls in sorted(shapes.objects(shape, SH.targetClass)):
@@ -188,7 +218,13 @@ def focus_pattern(shapes: Graph, shape: Node) -> tuple[str, str]:
         options.append(f"{{ {select} }}")
         prefixes += declared_prefixes(shapes, shape, target)
     union = " UNION ".join(options)
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}", prefixes
+    subjects_of = frozenset(shapes.objects(shape, SH.targetSubjectsOf))
+    only_subjects_of = not any(shapes.value(shape, t) for t in TARGETS if t != SH.targetSubjectsOf)
+    return Focus(
+        f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}",
+        prefixes,
+        subjects_of if only_subjects_of else None,
+    )
 
 
 def declared_prefixes(shapes: Graph, shape: Node, target: Node) -> str:
@@ -242,8 +278,15 @@ def run(store: Store, check: Check, functions) -> Iterator[tuple[Node, Node | No
     except SyntaxError as error:
         raise UnsupportedShape(check.shape, f"query that does not parse ({error})") from error
     variables = {v.value for v in solutions.variables}
+    judged: dict[str, bool] = {}
     for solution in solutions:
         value = solution["value"] if "value" in variables else None
+        if check.pattern is not None and not isinstance(value, OxBlankNode):
+            text = value.value
+            if text not in judged:
+                judged[text] = check.pattern.search(text) is not None
+            if judged[text]:
+                continue
         yield to_rdflib(solution["this"]), None if value is None else to_rdflib(value)
 
 
