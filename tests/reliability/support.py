@@ -204,10 +204,11 @@ class LoadFigures:
     def line(self) -> str:
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
         failures = ", ".join(f"{k}: {v}" for k, v in self.failures.most_common(5))
-        return (
+        line = (
             f"{self.name}: {self.sent} requests in {self.seconds:.1f} s, {self.failed} failed"
-            f" ({failures or 'none'}); statuses {statuses}"
+            f" ({failures or 'none'})"
         )
+        return f"{line}; statuses {statuses}" if statuses else line
 
     @classmethod
     def record(cls, figures: LoadFigures) -> None:

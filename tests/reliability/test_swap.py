@@ -4,12 +4,15 @@ then an invalid one is attempted, with no restart.
 No request may fail; the resource of the valid build appears as soon as its build has switched
 ``var/current`` (and never disappears again); the resource of the invalid build never appears,
 neither as a page nor through SPARQL. The default run makes one round in about half a minute;
-``-m slow`` makes several rounds under a heavier load for a few minutes.
+``-m slow`` makes five rounds under a heavier load, with wrk reading the stable pages meanwhile.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from reliability.support import Deployment, Load, Server, request, serve
+from reliability.support import Deployment, Load, LoadFigures, Server, request, serve
 
 ID = "https://w3id.org/efop/id/organisation/"
 PREFIXES = """@prefix efop: <https://w3id.org/efop/ontology#> .
@@ -27,6 +30,7 @@ PREFIXES = """@prefix efop: <https://w3id.org/efop/ontology#> .
 @prefix kind: <https://w3id.org/efop/id/concept/actor-kind/> .
 """
 STABLE = ["id/instance/crefop-pays-de-la-loire", "id/territoire/region/52", "dataset"]
+ROTATE = Path(__file__).with_name("rotate.lua")
 
 
 def valid_actor(slug: str) -> str:
@@ -105,10 +109,42 @@ def wait_served(server: Server, slug: str, seconds: float = 10) -> float:
     raise AssertionError(f"{slug} not served {seconds:g} s after its build")
 
 
-def swap_rounds(deployment: Deployment, tmp_path: Path, *, rounds: int, threads: int) -> None:
+def start_wrk(server: Server, seconds: int) -> subprocess.Popen:
+    """wrk reading the stable pages (which must always answer 200) for ``seconds``."""
+    wrk = shutil.which("wrk")
+    assert wrk, "wrk is needed for the long run: apt-get install -y wrk"
+    command = [wrk, "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "-s", str(ROTATE)]
+    command.append(server.url.rstrip("/"))
+    return subprocess.Popen(
+        [*command, "--", *("/" + path for path in STABLE)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wrk_figures(process: subprocess.Popen, seconds: int) -> LoadFigures:
+    output, _ = process.communicate(timeout=seconds + 60)
+    figures = LoadFigures("wrk on stable pages during the swaps")
+    sent = re.search(r"(\d+) requests in ([\d.]+)s", output)
+    assert sent, output
+    figures.sent, figures.seconds = int(sent[1]), float(sent[2])
+    for label, pattern in [("non-2xx", r"Non-2xx or 3xx responses: (\d+)"),
+                           ("socket errors", r"Socket errors: (.*)")]:  # fmt: skip
+        found = re.search(pattern, output)
+        if found:
+            figures.failures[f"{label}: {found[1]}"] += 1
+    LoadFigures.record(figures)
+    return figures
+
+
+def swap_rounds(
+    deployment: Deployment, tmp_path: Path, *, rounds: int, threads: int, wrk_seconds: int = 0
+) -> None:
     slugs = [f"test-basculement-{n}" for n in range(rounds)]
     refused = [f"test-basculement-refuse-{n}" for n in range(rounds)]
     with serve(deployment.env(), tmp_path / "serve.log") as server:
+        wrk = start_wrk(server, wrk_seconds) if wrk_seconds else None
         expected = Expectations(server.url)
         expected.refused.update(refused)
         load = Load(
@@ -138,6 +174,9 @@ def swap_rounds(deployment: Deployment, tmp_path: Path, *, rounds: int, threads:
             figures = load.stop()
         assert figures.sent > 100
         assert figures.failed == 0, figures.line()
+        if wrk is not None:
+            heavy = wrk_figures(wrk, wrk_seconds)
+            assert heavy.sent > 1000 and not heavy.failures, heavy.line()
         assert server.workers(), "the server restarted or lost its workers"
 
 
@@ -147,4 +186,4 @@ def test_publish_under_load_without_failures_or_invalid_data(deployment, tmp_pat
 
 @pytest.mark.slow
 def test_publish_many_times_under_a_heavier_load(deployment, tmp_path):
-    swap_rounds(deployment, tmp_path, rounds=5, threads=8)
+    swap_rounds(deployment, tmp_path, rounds=5, threads=8, wrk_seconds=50)
