@@ -71,7 +71,9 @@ def run_measure(engine: str, data: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100k,1M", help="sizes in triples (default 100k,1M)")
-    parser.add_argument("--pyshacl-max", default="100k", help="largest size run with pySHACL")
+    parser.add_argument(
+        "--pyshacl-max", default="100k", help="largest size run with pySHACL (0: none)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="generated data cache")
     parser.add_argument("--measure", nargs=2, metavar=("ENGINE", "DATA"), help=argparse.SUPPRESS)
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         print(json.dumps(measure(args.measure[0], Path(args.measure[1]))))
         return 0
-    pyshacl_max = generate.parse_size(args.pyshacl_max)
+    pyshacl_max = 0 if args.pyshacl_max in ("0", "none") else generate.parse_size(args.pyshacl_max)
     compiled_times: list[tuple[int, float]] = []
     print("engine    triples     load_s  validate_s  total_s  peak_MB  findings")
     for size in (generate.parse_size(s) for s in args.sizes.split(",")):

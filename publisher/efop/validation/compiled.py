@@ -34,6 +34,7 @@ from efop.validation.compiled_constraints import (
     same_language,
     sparql_term,
 )
+from efop.validation.compiled_messages import generic_messages
 from efop.validation.report import Finding, ValidationReport
 from efop.validation.store_sources import StoredFile, StoreSources
 from efop.validation.terms import messages_of, shape_name, short
@@ -50,6 +51,8 @@ class Check:
     path: Node | None
     query: str
     prefixes: str = ""
+    component: URIRef = SH.property
+    """The parameter checked (for the messages of a shape that states none)."""
     pattern: re.Pattern[str] | None = None
     """When set, the query returns candidate values and Python's ``re`` judges them."""
 
@@ -76,10 +79,11 @@ def validate_store(sources: StoreSources) -> ValidationReport:
 
 def compile_shapes(shapes: Graph, compiler: ConstraintCompiler) -> list[Check]:
     """Every check of every targeted shape; raises :class:`UnsupportedShape` on any gap."""
-    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
-        shapes.subjects(RDF.type, SH.PropertyShape)
-    ):
-        compiler.conforms("?this", shape)
+    declared = set(shapes.subjects(RDF.type, SH.NodeShape))
+    declared |= set(shapes.subjects(RDF.type, SH.PropertyShape))
+    declared |= set(shapes.objects(None, SH.property))
+    for shape in declared:
+        compiler.check_parameters(shape)
         if (shape, RDF.type, RDFS.Class) in shapes:
             raise UnsupportedShape(shape, "implicit class target (shape that is an rdfs:Class)")
     targeted = sorted({s for t in TARGETS for s in shapes.subjects(t, None)}, key=str)
@@ -97,7 +101,7 @@ def compile_shapes(shapes: Graph, compiler: ConstraintCompiler) -> list[Check]:
             query = (
                 f"SELECT ?this (?this AS ?value) WHERE {{ {focus.pattern} FILTER(!{condition}) }}"
             )
-            checks.append(Check(shape, None, query, focus.prefixes))
+            checks.append(Check(shape, None, query, focus.prefixes, parameter))
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             if not compiler.deactivated(prop):
                 checks += property_checks(compiler, prop, focus)
@@ -125,10 +129,10 @@ def property_checks(compiler: ConstraintCompiler, shape: Node, focus: Focus) -> 
     path_node = shapes.value(shape, SH.path)
     prefixes = focus.prefixes
     queries = [
-        focus_query(compiler, shape, focus.pattern, path, p)
+        (focus_query(compiler, shape, focus.pattern, path, p), p)
         for p in compiler.focus_parameters(shape)
     ]
-    checks = [Check(shape, path_node, q, prefixes) for q in queries if q]
+    checks = [Check(shape, path_node, q, prefixes, p) for q, p in queries if q]
     implied = focus.subjects_of is not None and path.predicates is not None
     implied = implied and set(path.predicates or ()) <= set(focus.subjects_of or ())
     scope = "" if implied else focus.pattern
@@ -136,10 +140,11 @@ def property_checks(compiler: ConstraintCompiler, shape: Node, focus: Focus) -> 
         values = f"SELECT DISTINCT ?this ?value WHERE {{ {scope} {path('?this', '?value')}"
         pattern = compiler.python_pattern(shape) if parameter == SH.pattern else None
         if pattern is not None:
-            checks.append(Check(shape, path_node, values + " }", prefixes, pattern))
+            checks.append(Check(shape, path_node, values + " }", prefixes, parameter, pattern))
             continue
         condition = guarded(compiler.value_condition("?value", shape, parameter))
-        checks.append(Check(shape, path_node, f"{values} FILTER(!{condition}) }}", prefixes))
+        query = f"{values} FILTER(!{condition}) }}"
+        checks.append(Check(shape, path_node, query, prefixes, parameter))
     for nested in sorted(shapes.objects(shape, SH.property), key=str):
         raise UnsupportedShape(nested, "sh:property of a property shape")
     return checks
@@ -161,7 +166,7 @@ def focus_query(
         return count_query(focus, f"{path('?this', '?v')}", f"> {limit}")
     if parameter == SH.hasValue:
         value = sparql_term(compiler.single(shape, parameter))
-        return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {value} }} }}"
+        return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {path('?this', value)} }} }}"
     if parameter == SH.uniqueLang:
         if compiler.single(shape, parameter) != Literal(True):
             return ""
@@ -311,7 +316,10 @@ def to_finding(
     shapes = sources.shapes
     path = reported_path(shapes, check.path, focus, value, sources.store)
     severity = shapes.value(check.shape, SH.severity)
-    message_fr, message_en = messages_of(shapes.objects(check.shape, SH.message))
+    if (check.shape, SH.message, None) in shapes:
+        message_fr, message_en = messages_of(shapes.objects(check.shape, SH.message))
+    else:
+        message_fr, message_en = generic_messages(shapes, check.shape, check.component)
     return Finding(
         file=locator.file_of(focus, path, value),
         focus=short(focus),

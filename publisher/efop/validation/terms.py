@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -55,8 +55,21 @@ def short(term: Node | None, namespaces: dict[str, str] | None = None) -> str:
             return f"{best[0]}:{text[len(best[1]) :]}"
         return f"<{text}>"
     if isinstance(term, Literal):
-        return term.n3()
+        return literal_text(term)
     return str(term)
+
+
+def literal_text(literal: Literal) -> str:
+    """A literal as written in Turtle, in the RDF 1.1 form both engines agree on.
+
+    ``"x"^^xsd:string`` and ``"x"`` are the same literal (shown as ``"x"``), and language tags
+    are case-insensitive (shown in lower case, as Oxigraph stores them).
+    """
+    if literal.language:
+        return Literal(str(literal), lang=literal.language.lower()).n3()
+    if literal.datatype == XSD.string:
+        return Literal(str(literal)).n3()
+    return literal.n3()
 
 
 def is_local_name(name: str) -> bool:
