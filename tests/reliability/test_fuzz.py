@@ -286,11 +286,22 @@ class Sender:
         body = response.get_data(as_text=True)
         response.close()
         self.figures.statuses[response.status_code] += 1
+        for name, value in response.headers.items():
+            # a real server (gunicorn) answers 500 when a header cannot be sent as Latin-1
+            assert value.isascii() or _latin1(value), f"{name}: {value!r}"
         if method == "HEAD":
             assert response.status_code != 500 and not body
             return
         assert_clean_error(response.status_code, response.content_type or "", body)
         _assert_negotiated(path, kwargs.get("query_string"), headers, response)
+
+
+def _latin1(value: str) -> bool:
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _assert_negotiated(path: str, query_string, headers: dict, response) -> None:
@@ -365,6 +376,15 @@ def test_generated_sparql_post_is_answered_or_refused_cleanly(
 def test_found_by_fuzzing(fuzz, path, accept):
     """Inputs the generated runs found failing, kept as regression cases."""
     fuzz.send("GET", path, {"Accept": accept})
+
+
+@pytest.mark.parametrize("format_name", ["\u202e", "zz"])
+def test_a_refused_format_on_a_non_ascii_path_is_a_406(served, format_name):
+    """Found through the real server: the 406's Link header repeated the raw path."""
+    target = "/id/graph/reference/%E2%80%AE?" + urllib.parse.urlencode({"format": format_name})
+    status, content_type, body = raw_get(served.url, target.encode(), {"Accept": "text/plain"})
+    assert status == 406, body[:300]
+    assert_clean_error(status, content_type, body)
 
 
 def raw_get(url: str, target: bytes, headers: dict[str, str | None]) -> tuple[int, str, str]:
