@@ -35,6 +35,7 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "vann": "http://purl.org/vocab/vann/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -52,6 +53,7 @@ VOID = Namespace(PREFIXES["void"])
 SD = Namespace(PREFIXES["sd"])
 VANN = Namespace(PREFIXES["vann"])
 SCHEMA = Namespace(PREFIXES["schema"])
+VCARD = Namespace(PREFIXES["vcard"])
 EFOPID = Namespace(PREFIXES["efopid"])
 
 
