@@ -223,3 +223,18 @@ def test_organisation_texts_are_not_taken_for_names(text: str):
 )
 def test_person_names_are_caught(text: str):
     assert not re.search(person_name_pattern(), text)
+
+
+FILLERS = re.compile(r"non renseign|non communiqu|à compléter|\bn/?a\b|\btbd\b", re.IGNORECASE)
+
+
+def test_the_data_publishes_no_filler_value():
+    """A finding the source does not state is left out, not written as a placeholder."""
+    data = Settings().data_dir
+    fillers = [
+        (path.name, str(text))
+        for path in rdf_files(data)
+        for text in parse_file(path).objects()
+        if isinstance(text, Literal) and FILLERS.search(str(text))
+    ]
+    assert fillers == []
