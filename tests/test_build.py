@@ -41,6 +41,7 @@ def efop_build(root: Path, *args: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=600,
+        umask=0o022,
     )
 
 
@@ -123,6 +124,18 @@ def test_build_directory_is_complete(repo_copy, build_path):
     assert [d["file"] for d in manifest["dumps"]] == list(DUMP_FILES)
     for dump in manifest["dumps"]:
         assert dump["bytes"] == (build_path / "dumps" / dump["file"]).stat().st_size
+
+
+def test_a_build_is_readable_by_another_user(build_path):
+    """Built with umask 022, a serving user other than the builder can read everything."""
+    modes = {build_path: build_path.stat().st_mode & 0o777}
+    modes.update({path: path.stat().st_mode & 0o777 for path in build_path.rglob("*")})
+    wrong = {
+        str(path): oct(mode)
+        for path, mode in modes.items()
+        if mode != (0o755 if path.is_dir() else 0o644)
+    }
+    assert (build_path / "store").is_dir() and not wrong
 
 
 def test_union_dumps_hold_exactly_the_store_union(build_path):
@@ -279,7 +292,7 @@ def test_api_build_and_current_build(small_project):
     assert sorted(p.name for p in build.dumps_dir.iterdir()) == sorted(DUMP_FILES)
     assert result.graphs == 2 and result.triples == len(store_union(build.store_path))
     assert build.manifest["ontology_version"] == "0.1.0"
-    assert build.manifest["resources"] == result.resources == 5
+    assert build.manifest["resources"] == result.resources == 2  # the two under id/
 
 
 def test_api_invalid_data_raises_and_changes_nothing(small_project):

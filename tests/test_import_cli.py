@@ -4,6 +4,7 @@ import of the Bretagne example (CSV and XLSX), re-import, and broken input that 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import warnings
 from pathlib import Path
@@ -197,6 +198,17 @@ def test_the_build_publishes_the_import_in_its_own_graph(tmp_path, capsys, monke
     assert any(body == ID + "instance/crefop-bretagne" for body, _ in found), (
         "the imported region is queried together with the dataset's own CREFOP Bretagne"
     )
+
+
+def test_the_imported_file_is_readable_by_all(tmp_path, capsys):
+    out = tmp_path / "bretagne.ttl"
+    previous = os.umask(0o022)
+    try:
+        code, output = import_example(capsys, out)
+    finally:
+        os.umask(previous)
+    assert code == 0, output
+    assert out.stat().st_mode & 0o777 == 0o644
 
 
 def test_reimport_gives_the_same_bytes(imported_file, tmp_path, capsys):

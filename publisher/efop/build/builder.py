@@ -258,9 +258,30 @@ def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
         digest=digest,
     )
     write_manifest(work, manifest)
+    _readable_by_all(work)
     final = settings.builds_dir / build_id
     os.rename(work, final)
     return final, stats
+
+
+def current_umask() -> int:
+    """The process's file mode creation mask (reading it means setting it, then back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _readable_by_all(work: Path) -> None:
+    """Directories 0755 and files 0644 (less what the umask withholds), so that a server run
+    by another user than the builder can read the build; the working directory is created
+    0700 and some writers create their files 0600."""
+    mask = current_umask()
+    os.chmod(work, 0o777 & ~mask)
+    for folder, directories, files in os.walk(work):
+        for name in directories:
+            os.chmod(Path(folder) / name, 0o777 & ~mask)
+        for name in files:
+            os.chmod(Path(folder) / name, 0o666 & ~mask)
 
 
 def _persist(dataset: Store, work: Path, quads: int) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import DCTERMS, RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from efop.build.builder import current_umask
 from efop.config import Settings
 from efop.importing.checking import Context, validate_import
 from efop.importing.mapping import DEFAULT_DOCUMENT_KIND
@@ -180,6 +181,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp creates 0600
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
