@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from xml.etree import ElementTree
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse, serialize
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from efop.build import Build
+from efop.namespaces import SD, VCARD
 
 DUMP_FORMATS = {
     "efop.nt.gz": RdfFormat.N_TRIPLES,
@@ -23,6 +25,15 @@ DUMP_FORMATS = {
     "efop.jsonld": RdfFormat.JSON_LD,
 }
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPES = {
+    "efop.nt.gz": "RDF_N_TRIPLES",
+    "efop.ttl": "RDF_TURTLE",
+    "efop.nq.gz": "RDF_N_QUADS",
+    "efop.trig": "RDF_TRIG",
+    "efop.jsonld": "JSON_LD",
+}
 
 
 def local(iri: str, base: str) -> str:
@@ -175,3 +186,95 @@ def test_licence_is_stated_in_the_data_and_on_the_home_page(client, settings):
     home = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "Licence Ouverte" in home
     assert 'rel="license"' in home
+
+
+def authority(path: str) -> URIRef:
+    return URIRef(AUTHORITY + path)
+
+
+def test_catalogue_carries_what_dcat_ap_harvesters_expect(client, settings):
+    graph = description(client, "/catalogue")
+    base = settings.base_iri
+    catalogue, dataset = URIRef(base + "catalogue"), URIRef(base + "dataset")
+    contact = graph.value(dataset, DCAT.contactPoint)
+    assert (contact, RDF.type, VCARD.Kind) in graph
+    assert {n.language for n in graph.objects(contact, VCARD.fn)} >= {"fr", "en"}
+    assert graph.value(contact, VCARD.hasURL) == URIRef(base)
+    assert graph.value(contact, VCARD.hasEmail) is None  # the project publishes no address
+    assert graph.value(dataset, DCTERMS.accrualPeriodicity) == authority("frequency/IRREG")
+    assert graph.value(dataset, DCTERMS.language) == authority("language/FRA")
+    assert {k.language for k in graph.objects(dataset, DCAT.keyword)} == {"fr", "en"}
+    assert graph.value(catalogue, DCTERMS.issued) == graph.value(dataset, DCTERMS.issued)
+    assert graph.value(catalogue, DCAT.themeTaxonomy) == authority("data-theme")
+    assert graph.value(catalogue, DCTERMS.language) == authority("language/FRA")
+    assert graph.value(catalogue, DCTERMS.license) is not None
+    service = graph.value(catalogue, DCAT.service)
+    assert graph.value(service, DCAT.endpointDescription) == URIRef(base + "sparql")
+    assert graph.value(service, DCTERMS.conformsTo) == URIRef(
+        "https://www.w3.org/TR/sparql11-protocol/"
+    )
+    licence = graph.value(dataset, DCTERMS.license)
+    assert (licence, RDF.type, DCTERMS.LicenseDocument) in graph
+    assert str(graph.value(licence, DCTERMS.identifier)) == "etalab-2.0"
+    for distribution in graph.objects(dataset, DCAT.distribution):
+        file = str(graph.value(distribution, DCAT.downloadURL)).rsplit("/", 1)[-1]
+        assert graph.value(distribution, DCTERMS["format"]) == authority(
+            "file-type/" + FILE_TYPES[file]
+        )
+        assert str(graph.value(distribution, DCAT.mediaType)).startswith(IANA)
+        compressed = graph.value(distribution, DCAT.compressFormat)
+        gzipped = URIRef(IANA + "application/gzip") if file.endswith(".gz") else None
+        assert compressed == gzipped, file
+
+
+def test_endpoint_description_is_the_service_description(client, settings):
+    graph = description(client, "/catalogue")
+    described = graph.value(URIRef(settings.base_iri + "sparql"), DCAT.endpointDescription)
+    response = client.get(
+        local(str(described), settings.base_iri), headers={"Accept": "text/turtle"}
+    )
+    assert response.status_code == 200
+    service = Graph().parse(data=response.data, format="turtle")
+    assert any(service.subjects(RDF.type, SD.Service))
+
+
+def dates_of_the_data(built: Build, base: str) -> list[tuple[str, str]]:
+    """(end-of-period key, literal) of every date literal outside the ontology's graph."""
+    ontology = NamedNode(base + "id/graph/ontology")
+    ends = {"gYear": "-12-31", "gYearMonth": "-31", "date": ""}
+    found = []
+    for quad in Store.read_only(str(built.store_path)):
+        term = quad.object
+        if quad.graph_name == ontology or not isinstance(term, Literal):
+            continue
+        kind = term.datatype.value[len(str(XSD)) :]
+        if term.datatype.value.startswith(str(XSD)) and kind in ends:
+            found.append((term.value + ends[kind], term.value))
+    return found
+
+
+def test_temporal_coverage_spans_the_earliest_and_latest_dates_of_the_data(client, settings, built):
+    graph = description(client, "/catalogue")
+    period = graph.value(URIRef(settings.base_iri + "dataset"), DCTERMS.temporal)
+    assert (period, RDF.type, DCTERMS.PeriodOfTime) in graph
+    dates = dates_of_the_data(built, settings.base_iri)
+    assert dates
+    assert str(graph.value(period, DCAT.startDate)) == min(value for _, value in dates)
+    assert str(graph.value(period, DCAT.endDate)) == max(dates)[1]
+
+
+def test_resource_and_triple_figures_agree_everywhere(client, settings, built, union):
+    graph = description(client, "/.well-known/void")
+    dataset = URIRef(settings.base_iri + "dataset")
+    space = settings.base_iri + "id/"
+    subjects = {
+        quad.subject.value
+        for quad in Store.read_only(str(built.store_path))
+        if isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(space)
+    }
+    home = client.get("/?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    shown = int(re.search(r"<strong>(\d+)</strong> resources", home).group(1))
+    assert int(graph.value(dataset, VOID.entities)) == shown == len(subjects)
+    for distribution in graph.objects(dataset, DCAT.distribution):
+        assert int(graph.value(distribution, VOID.triples)) == len(union), distribution
+    assert {d["triples"] for d in built.manifest["dumps"]} == {len(union)}

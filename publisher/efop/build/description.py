@@ -15,14 +15,18 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID
 
 from efop.build.dumps import Dump
 from efop.build.loading import published_prefixes, rebase
-from efop.build.statistics import Statistics
-from efop.namespaces import ONTOLOGY_IRI, SD
+from efop.build.statistics import Period, Statistics
+from efop.namespaces import ONTOLOGY_IRI, SD, VCARD
 
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 LICENCE_SPDX = URIRef("http://spdx.org/licenses/etalab-2.0")
+LICENCE_ID = "etalab-2.0"
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
-IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 THEMES = ("GOVE", "EDUC", "SOCI")
+FREQUENCY = URIRef(AUTHORITY + "frequency/IRREG")  # rebuilt when sources are added
+LANGUAGE = URIRef(AUTHORITY + "language/FRA")
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 TITLE = {
     "fr": "EFOP : gouvernance territoriale de l'emploi, de la formation et de l'orientation "
@@ -88,14 +92,19 @@ def describe(
         for word in words:
             graph.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
     graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCAT.contactPoint, _contact(graph, base)))
     graph.add((dataset, DCTERMS.license, LICENCE))
     for theme in THEMES:
         graph.add((dataset, DCAT.theme, URIRef(f"{AUTHORITY}data-theme/{theme}")))
-    graph.add((dataset, DCTERMS.language, URIRef(AUTHORITY + "language/FRA")))
+    graph.add((dataset, DCTERMS.language, LANGUAGE))
+    graph.add((dataset, DCTERMS.accrualPeriodicity, FREQUENCY))
+    if stats.period is not None:
+        graph.add((dataset, DCTERMS.temporal, _period(graph, base, stats.period)))
     graph.add((dataset, DCTERMS.spatial, URIRef(AUTHORITY + "country/FRA")))
     for region in stats.regions:
         graph.add((dataset, DCTERMS.spatial, URIRef(region)))
-    graph.add((dataset, DCTERMS.issued, issued if issued is not None else modified))
+    first_issued = issued if issued is not None else modified
+    graph.add((dataset, DCTERMS.issued, first_issued))
     graph.add((dataset, DCTERMS.modified, modified))
     graph.add((dataset, DCTERMS.conformsTo, URIRef(rebase(ONTOLOGY_IRI, base))))
     graph.add((dataset, FOAF.homepage, homepage))
@@ -113,8 +122,8 @@ def describe(
         for source in figures.sources:
             graph.add((subset, DCTERMS.source, URIRef(source)))
     for dump in dumps:
-        _distribution(graph, dataset, base, dump)
-    _catalogue(graph, base, dataset, endpoint, publisher, modified)
+        _distribution(graph, dataset, base, dump, stats.triples)
+    _catalogue(graph, base, dataset, endpoint, publisher, (first_issued, modified))
     _licence(graph)
     return graph
 
@@ -137,9 +146,27 @@ def _publisher(graph: Graph, base: str) -> URIRef:
     return publisher
 
 
+def _contact(graph: Graph, base: str) -> URIRef:
+    # The project publishes no e-mail address: its home page is the way to reach it.
+    contact = URIRef(base + "dataset#contact")
+    graph.add((contact, RDF.type, VCARD.Kind))
+    graph.add((contact, VCARD.fn, Literal(PUBLISHER_NAME["fr"], lang="fr")))
+    graph.add((contact, VCARD.fn, Literal(PUBLISHER_NAME["en"], lang="en")))
+    graph.add((contact, VCARD.hasURL, URIRef(base)))
+    return contact
+
+
+def _period(graph: Graph, base: str, period: Period) -> URIRef:
+    node = URIRef(base + "dataset#period")
+    graph.add((node, RDF.type, DCTERMS.PeriodOfTime))
+    for prop, date in ((DCAT.startDate, period.start), (DCAT.endDate, period.end)):
+        graph.add((node, prop, Literal(date.value, datatype=URIRef(date.datatype))))
+    return node
+
+
 def _void_figures(graph: Graph, dataset, base: str, stats: Statistics, endpoint) -> None:
     graph.add((dataset, VOID.triples, Literal(stats.triples)))
-    graph.add((dataset, VOID.entities, Literal(stats.entities)))
+    graph.add((dataset, VOID.entities, Literal(stats.resources)))
     graph.add((dataset, VOID.classes, Literal(stats.classes)))
     graph.add((dataset, VOID.properties, Literal(stats.properties)))
     graph.add((dataset, VOID.uriSpace, Literal(base + "id/")))
@@ -148,7 +175,12 @@ def _void_figures(graph: Graph, dataset, base: str, stats: Statistics, endpoint)
         graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
 
 
-def _distribution(graph: Graph, dataset, base: str, dump: Dump) -> None:
+def _distribution(graph: Graph, dataset, base: str, dump: Dump, triples: int) -> None:
+    """One dump as a DCAT distribution.
+
+    Every dump holds the same distinct triples (the quad dumps repeat a triple stated in two
+    graphs), so ``void:triples`` is the distinct count for all of them.
+    """
     url = URIRef(f"{base}dumps/{dump.file}")
     distribution = URIRef(f"{url}#distribution")
     graph.add((dataset, VOID.dataDump, url))
@@ -166,19 +198,22 @@ def _distribution(graph: Graph, dataset, base: str, dump: Dump) -> None:
     graph.add((distribution, DCAT.downloadURL, url))
     graph.add((distribution, DCAT.accessURL, url))
     graph.add((distribution, DCAT.byteSize, Literal(dump.bytes, datatype=XSD.nonNegativeInteger)))
-    graph.add((distribution, VOID.triples, Literal(dump.triples)))
+    graph.add((distribution, VOID.triples, Literal(triples)))
     graph.add((distribution, DCTERMS.license, LICENCE))
 
 
-def _catalogue(graph: Graph, base: str, dataset, endpoint, publisher, modified) -> None:
+def _catalogue(graph: Graph, base: str, dataset, endpoint, publisher, dates) -> None:
+    issued, modified = dates
     catalogue = URIRef(base + "catalogue")
     graph.add((catalogue, RDF.type, DCAT.Catalog))
     _texts(graph, catalogue, DCTERMS.title, {k: f"Catalogue — {v}" for k, v in TITLE.items()})
     _texts(graph, catalogue, DCTERMS.description, DESCRIPTION)
     graph.add((catalogue, DCTERMS.publisher, publisher))
     graph.add((catalogue, DCTERMS.license, LICENCE))
-    graph.add((catalogue, DCTERMS.language, URIRef(AUTHORITY + "language/FRA")))
+    graph.add((catalogue, DCTERMS.language, LANGUAGE))
+    graph.add((catalogue, DCTERMS.issued, issued))
     graph.add((catalogue, DCTERMS.modified, modified))
+    graph.add((catalogue, DCAT.themeTaxonomy, URIRef(AUTHORITY + "data-theme")))
     graph.add((catalogue, FOAF.homepage, URIRef(base)))
     graph.add((catalogue, DCAT.dataset, dataset))
     graph.add((catalogue, DCAT.service, endpoint))
@@ -186,14 +221,17 @@ def _catalogue(graph: Graph, base: str, dataset, endpoint, publisher, modified) 
     graph.add((endpoint, RDF.type, SD.Service))
     _texts(graph, endpoint, DCTERMS.title, {"fr": "Point d'accès SPARQL", "en": "SPARQL endpoint"})
     graph.add((endpoint, DCAT.endpointURL, endpoint))
+    # The endpoint answers a request without a query with its SPARQL service description.
+    graph.add((endpoint, DCAT.endpointDescription, endpoint))
     graph.add((endpoint, SD.endpoint, endpoint))
     graph.add((endpoint, DCAT.servesDataset, dataset))
     graph.add((endpoint, DCTERMS.license, LICENCE))
-    graph.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    graph.add((endpoint, DCTERMS.conformsTo, SPARQL_PROTOCOL))
 
 
 def _licence(graph: Graph) -> None:
     graph.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    graph.add((LICENCE, DCTERMS.identifier, Literal(LICENCE_ID)))
     _texts(graph, LICENCE, RDFS.label, {"fr": "Licence Ouverte 2.0", "en": "Open Licence 2.0"})
     graph.add((LICENCE, RDFS.seeAlso, LICENCE_SPDX))
 

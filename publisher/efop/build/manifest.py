@@ -75,12 +75,22 @@ def make_manifest(
             }
             for plan in plans
         },
-        "dumps": [
-            {"file": d.file, "media_type": d.media_type, "triples": d.triples, "bytes": d.bytes}
-            for d in dumps
-        ],
+        "dumps": [_dump_entry(d, stats) for d in dumps],
         "inputs_hash": digest,
     }
+
+
+def _dump_entry(dump: Dump, stats: Statistics) -> dict:
+    """A dump's figures: the distinct triples it holds, and its quads when it keeps the graphs."""
+    entry = {
+        "file": dump.file,
+        "media_type": dump.media_type,
+        "triples": stats.triples,
+        "bytes": dump.bytes,
+    }
+    if dump.format.with_graphs:
+        entry["quads"] = stats.quads
+    return entry
 
 
 def write_manifest(directory: Path, manifest: dict) -> Path:

@@ -30,13 +30,29 @@ class Statistics:
 
     triples: int  # distinct triples of the union of graphs
     quads: int
-    resources: int  # distinct subject IRIs under the base
-    entities: int  # distinct subject IRIs under the instance space ``{base}id/``
+    resources: int  # distinct subject IRIs under the instance space ``{base}id/`` (void:entities)
     classes: int
     properties: int
     vocabularies: tuple[str, ...]
     regions: tuple[str, ...]  # regions (igeo:Region) that resources act on, directly or not
     graphs: dict[str, GraphFigures]
+    period: Period | None = None  # earliest and latest date stated in the data
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date literal as stated: its lexical form and datatype (xsd:date, gYear, gYearMonth)."""
+
+    value: str
+    datatype: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """The time the data covers: its earliest and its latest date."""
+
+    start: DateValue
+    end: DateValue
 
 
 def _rows(store: Store, query: str) -> QuerySolutions:
@@ -56,18 +72,44 @@ def _values(store: Store, query: str) -> list[str]:
     return [row["v"].value for row in _rows(store, query)]
 
 
-def _subjects_under(store: Store, base: str) -> tuple[int, int]:
-    """Distinct subject IRIs under ``base``, and those under its instance space ``id/``.
+def _resources(store: Store, base: str) -> int:
+    """Distinct subject IRIs under the instance space ``{base}id/``: the published resources.
 
-    The prefixes are quoted by the library, never pasted by hand.
+    The manifest (and the pages that quote it) and VoID's ``void:entities`` both take this one
+    figure. The prefix is quoted by the library, never pasted by hand.
     """
     query = (
-        "SELECT (COUNT(?s) AS ?n) (SUM(IF(STRSTARTS(STR(?s), {space}), 1, 0)) AS ?m) {{"
-        " SELECT DISTINCT ?s {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base})) }} }}"
-    ).format(base=Literal(base), space=Literal(base + "id/"))
-    for row in _rows(store, query):
-        return int(row["n"].value), int(row["m"].value)
-    return 0, 0
+        "SELECT (COUNT(?s) AS ?n) {{"
+        " SELECT DISTINCT ?s {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }} }}"
+    ).format(space=Literal(base + "id/"))
+    return _count(store, query)
+
+
+DATE_TYPES = ("date", "gYear", "gYearMonth")
+
+
+def _period(store: Store) -> Period | None:
+    """The earliest and latest date literals of the data (the ontology's own graph left out).
+
+    A year or a month stands for its first day when it starts the period and its last when it
+    ends it, so "2030" ends later than "2030-06-15".
+    """
+    xsd = PREFIXES["xsd"]
+    types = ", ".join(str(NamedNode(xsd + name)) for name in DATE_TYPES)
+    ontology = NamedNode(PREFIXES["owl"] + "Ontology")
+    pattern = (
+        f"GRAPH ?g {{ ?s ?p ?v }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?o a {ontology} }} }}"
+        f" FILTER(isLiteral(?v) && DATATYPE(?v) IN ({types}))"
+        f" BIND(DATATYPE(?v) AS ?t)"
+        f' BIND(IF(?t = {NamedNode(xsd + "gYear")}, CONCAT(STR(?v), "-12-31"),'
+        f' IF(?t = {NamedNode(xsd + "gYearMonth")}, CONCAT(STR(?v), "-31"), STR(?v))) AS ?end)'
+    )
+    ends = []
+    for order in ("STR(?v)", "DESC(?end)"):
+        query = f"SELECT ?v ?t {{ {pattern} }} ORDER BY {order} STR(?t) LIMIT 1"
+        for row in _rows(store, query):
+            ends.append(DateValue(row["v"].value, row["t"].value))
+    return Period(ends[0], ends[1]) if len(ends) == 2 else None
 
 
 def namespace_of(iri: str) -> str:
@@ -81,19 +123,18 @@ def compute(store: Store, base: str) -> Statistics:
     ontology_ns = rebase(PREFIXES["efop"], base)
     properties = _values(store, "SELECT DISTINCT ?v { ?s ?v ?o }")
     classes = _values(store, "SELECT DISTINCT ?v { ?s a ?v FILTER(isIRI(?v)) }")
-    resources, entities = _subjects_under(store, base)
     return Statistics(
         triples=_count(
             store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
         ),
         quads=len(store),
-        resources=resources,
-        entities=entities,
+        resources=_resources(store, base),
         classes=len(classes),
         properties=len(properties),
         vocabularies=tuple(sorted({namespace_of(t) for t in [*properties, *classes]})),
         regions=tuple(_regions(store, ontology_ns)),
         graphs=_graph_figures(store, ontology_ns),
+        period=_period(store),
     )
 
 
