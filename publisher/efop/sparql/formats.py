@@ -2,8 +2,9 @@
 
 SELECT and ASK answer in the SPARQL results formats (JSON, XML, CSV, TSV); CONSTRUCT and
 DESCRIBE in RDF syntaxes (Turtle, N-Triples, RDF/XML, JSON-LD). A client names the format with
-``Accept`` (q-values honoured by werkzeug's parser) or with a ``format`` parameter, whose values
-are the short names clients send (``json``, ``ttl``, ``rdfxml``...) or a full media type.
+``Accept`` or with a ``format`` parameter, whose values are the short names clients send
+(``json``, ``ttl``, ``rdfxml``...) or a full media type. The matching, and the short names of the
+RDF syntaxes, are those of every other route (:mod:`efop.negotiation`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
-from werkzeug.datastructures import MIMEAccept
 
+from efop.negotiation import FORMAT_NAMES, best_match, by_name
 from efop.store.base import QueryKind
 
 
@@ -27,8 +28,11 @@ class ResultFormat:
     def content_type(self) -> str:
         return f"{self.media_type}; charset=utf-8"
 
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.extra_media_types)
+
     def names(self) -> tuple[str, ...]:
-        return (self.media_type, *self.extra_media_types, *self.aliases)
+        return (*self.media_types(), *self.aliases, *FORMAT_NAMES.get(self.media_type, ()))
 
 
 SOLUTION_FORMATS = (
@@ -51,25 +55,25 @@ SOLUTION_FORMATS = (
 GRAPH_FORMATS = (
     ResultFormat(
         "text/turtle",
-        ("turtle", "ttl", "n3"),
+        (),
         RdfFormat.TURTLE,
         ("application/x-turtle", "text/n3", "text/rdf+n3"),
     ),
     ResultFormat(
         "application/n-triples",
-        ("ntriples", "nt", "n-triples"),
+        (),
         RdfFormat.N_TRIPLES,
         ("text/plain",),
     ),
     ResultFormat(
         "application/rdf+xml",
-        ("rdfxml", "rdf", "xml", "rdf+xml"),
+        (),
         RdfFormat.RDF_XML,
         ("application/xml", "text/xml"),
     ),
     ResultFormat(
         "application/ld+json",
-        ("jsonld", "json-ld", "json"),
+        (),
         RdfFormat.JSON_LD,
         ("application/json",),
     ),
@@ -88,28 +92,22 @@ def _offered(kind: QueryKind) -> str:
     return ", ".join(f.media_type for f in formats_for(kind))
 
 
-def choose(kind: QueryKind, accept: MIMEAccept, format_param: str | None) -> ResultFormat:
-    """The format named by ``format_param`` if given, else the best match for ``accept``."""
+def choose(kind: QueryKind, accept: str | None, format_param: str | None) -> ResultFormat:
+    """The format named by ``format_param`` if given, else the best match for the ``accept``
+    header (the first format when it is absent)."""
     candidates = formats_for(kind)
     if format_param:
-        wanted = format_param.strip().lower().split(";")[0].strip()
-        for candidate in candidates:
-            if wanted in candidate.names():
-                return candidate
-        raise NotAcceptable(
-            f"format={format_param!r} : format inconnu pour une requête {kind.value}. / "
-            f"unknown format for a {kind.value} query. Offered: {_offered(kind)}"
-        )
-    if not accept:
-        return candidates[0]
-    by_type = {}
-    for candidate in candidates:
-        for media_type in (candidate.media_type, *candidate.extra_media_types):
-            by_type.setdefault(media_type, candidate)
-    best = accept.best_match(list(by_type))
+        named = by_name(format_param, candidates, ResultFormat.names)
+        if named is None:
+            raise NotAcceptable(
+                f"format={format_param!r} : format inconnu pour une requête {kind.value}. / "
+                f"unknown format for a {kind.value} query. Offered: {_offered(kind)}"
+            )
+        return named
+    best = best_match(accept, candidates, ResultFormat.media_types)
     if best is None:
         raise NotAcceptable(
             f"Aucun format de résultat ne correspond à Accept: {accept}. / No result format for "
             f"a {kind.value} query matches Accept: {accept}. Offered: {_offered(kind)}"
         )
-    return by_type[best]
+    return best

@@ -70,7 +70,7 @@ def _http_error(error: HTTPException) -> Response:
         message = "Ressource inconnue / unknown resource: " + request.path
     if isinstance(error, FormatNotAcceptable):
         headers["Link"] = ", ".join(
-            f'<{request.path}>; type="{f.media_type}"' for f in error.offered
+            f'<{request.path}>; rel="alternate"; type="{f.media_type}"' for f in error.offered
         )
     return error_response(error.code or 500, error.name, message, headers)
 

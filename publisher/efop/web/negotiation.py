@@ -1,9 +1,10 @@
 """Content negotiation, in one place, for every route of the publisher.
 
 A representation is chosen, in this order, by an explicit suffix on the path (``/id/x.ttl``),
-by the ``?format=`` parameter (a short name such as ``ttl`` or a media type), then by the
-``Accept`` header with its q-values (werkzeug's parser). A request that none of the offered
-formats satisfies gets a 406 that lists the supported media types.
+by the ``?format=`` parameter (a short name such as ``ttl`` or ``turtle``, or a media type),
+then by the ``Accept`` header with its q-values. The matching itself, shared with the SPARQL
+endpoint, is :mod:`efop.negotiation`. A request that none of the offered formats satisfies gets
+a 406 that lists the supported media types.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from flask import Request
 from pyoxigraph import RdfFormat
 from werkzeug.exceptions import NotAcceptable
+
+from efop.negotiation import FORMAT_NAMES, best_match, by_name
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,14 @@ class Format:
     def content_type(self) -> str:
         textual = self.media_type.startswith("text/") or self.name in {"jsonld", "rdf", "nt"}
         return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+    def media_types(self) -> tuple[str, ...]:
+        """The main media type first, then the aliases that only an exact match selects."""
+        return (self.media_type, *self.aliases)
+
+    def names(self) -> tuple[str, ...]:
+        """What ``?format=`` may say to select this format."""
+        return (*self.media_types(), *FORMAT_NAMES.get(self.media_type, ()), self.name)
 
 
 HTML = Format("html", "text/html", ".html", "HTML", None, ("application/xhtml+xml",))
@@ -72,11 +83,10 @@ def split_suffix(path: str, offered: Sequence[Format] = ALL_FORMATS) -> tuple[st
 
 
 def _by_parameter(value: str, offered: Sequence[Format]) -> Format:
-    wanted = value.strip().lower()
-    for fmt in offered:
-        if wanted in (fmt.name, fmt.media_type, fmt.suffix.lstrip("."), *fmt.aliases):
-            return fmt
-    raise FormatNotAcceptable(offered)
+    found = by_name(value, offered, Format.names)
+    if found is None:
+        raise FormatNotAcceptable(offered)
+    return found
 
 
 def choose(
@@ -93,13 +103,10 @@ def choose(
     parameter = request.args.get("format")
     if parameter:
         return Choice(_by_parameter(parameter, offered), negotiated=False)
-    if not request.headers.get("Accept"):
-        return Choice(offered[0], negotiated=True)
-    candidates = [(t, fmt) for fmt in offered for t in (fmt.media_type, *fmt.aliases)]
-    best = request.accept_mimetypes.best_match([t for t, _ in candidates])
+    best = best_match(request.headers.get("Accept"), offered, Format.media_types)
     if best is None:
         raise FormatNotAcceptable(offered)
-    return Choice(next(fmt for t, fmt in candidates if t == best), negotiated=True)
+    return Choice(best, negotiated=True)
 
 
 def choose_language(request: Request, supported: Sequence[str] = ("fr", "en")) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
+from efop.negotiation import best_match
 from efop.queries import StoredQuery, load_catalogue
 from efop.sparql import QueryRejected
 from efop.sparql.formats import NotAcceptable, choose
@@ -32,8 +33,14 @@ def _wants_html() -> bool:
     wanted = request.args.get("format")
     if wanted:
         return wanted.lower() in ("html", "text/html")
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "text/html" and bool(request.headers.get("Accept"))
+    header = request.headers.get("Accept")
+    return (
+        bool(header) and best_match(header, ["application/json", "text/html"], _one) == "text/html"
+    )
+
+
+def _one(media_type: str) -> tuple[str]:
+    return (media_type,)
 
 
 def _summary(query: StoredQuery) -> dict:
@@ -81,7 +88,7 @@ def run(name: str) -> Response:
         raise QueryRejected(400, f"paramètre invalide / invalid parameter: {error}") from error
     endpoint = current_endpoint()
     checked = endpoint.check(stored.text)
-    fmt = choose(checked.kind, request.accept_mimetypes, request.args.get("format"))
+    fmt = choose(checked.kind, request.headers.get("Accept"), request.args.get("format"))
     answer = endpoint.run(checked, fmt, bindings=bindings)
     response = Response(answer.body, 200, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"

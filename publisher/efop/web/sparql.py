@@ -27,6 +27,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from efop.namespaces import PREFIXES, sparql_prologue
+from efop.negotiation import best_match, parse_accept
 from efop.queries import load_catalogue
 from efop.sparql import Endpoint, Limits, QueryRejected
 from efop.sparql.formats import GRAPH_FORMATS, NotAcceptable, ResultFormat, choose
@@ -135,11 +136,16 @@ def _prefers_html() -> bool:
     curl and most libraries send, means results)."""
     if request.args.get("format"):
         return False
-    accept = request.accept_mimetypes
-    if not any(value in HTML_TYPES and quality > 0 for value, quality in accept):
+    header = request.headers.get("Accept")
+    named = any(
+        r.quality > 0 and r.matches(t, exact_only=True)
+        for r in parse_accept(header)
+        for t in HTML_TYPES
+    )
+    if not named:
         return False
-    offered = ["application/sparql-results+json", *_graph_types(), *HTML_TYPES]
-    return accept.best_match(offered) in HTML_TYPES
+    offered = [("application/sparql-results+json",), *((t,) for t in _graph_types()), HTML_TYPES]
+    return best_match(header, offered, lambda types: types) is HTML_TYPES
 
 
 def _graph_types() -> list[str]:
@@ -161,7 +167,7 @@ def query() -> Response:
         return _page(text)
     endpoint = current_endpoint()
     checked = endpoint.check(text, defaults, named)
-    fmt = choose(checked.kind, request.accept_mimetypes, format_param)
+    fmt = choose(checked.kind, request.headers.get("Accept"), format_param)
     answer = endpoint.run(checked, fmt, defaults, named)
     response = Response(answer.body, 200, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
@@ -173,7 +179,7 @@ def query() -> Response:
 
 def _service_description(format_param: str | None) -> Response:
     endpoint = current_endpoint()
-    fmt: ResultFormat = choose(QueryKind.CONSTRUCT, request.accept_mimetypes, format_param)
+    fmt: ResultFormat = choose(QueryKind.CONSTRUCT, request.headers.get("Accept"), format_param)
     triples = describe(
         url_for("sparql.query", _external=True),
         endpoint.graphs,
