@@ -10,6 +10,8 @@ must produce exactly those findings: the expected ones and nothing else.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -198,6 +200,10 @@ def test_the_given_name_list_is_the_same_in_every_form_and_leaves_out_place_name
         "Région PACA",
         "2e adjoint au maire, commune de Fauillet",
         "Prêt de main-d'œuvre avec la Direccte et l'UIMM. La plateforme",
+        "Région PACA - Pôle formation",
+        "Lycée Louis-le-Grand",
+        "Bretagne CREFOP",
+        "Programme ENVI de reconversion de salariés en indépendants",
     ],
 )
 def test_organisation_texts_are_not_taken_for_names(text: str):
@@ -219,6 +225,11 @@ def test_organisation_texts_are_not_taken_for_names(text: str):
         "Une remarque. Cécile Durand a travaillé dans l'ESS.",
         "Mme Bernard",
         "M. Durand",
+        "Ysolde DUPRÉ - PLIE",
+        "Tahar Moussa Benali - Agglo du Val d'Exemple",
+        "Représentant de Pierre Le-Gall",
+        "Rencontre avec Jean Le Gall",
+        "Rencontre Julie Martin Durand / PLIE",
     ],
 )
 def test_person_names_are_caught(text: str):
@@ -238,3 +249,36 @@ def test_the_data_publishes_no_filler_value():
         if isinstance(text, Literal) and FILLERS.search(str(text))
     ]
     assert fillers == []
+
+
+def test_no_label_of_the_data_is_taken_for_a_name():
+    pattern = re.compile(person_name_pattern())
+    data = Settings().data_dir
+    flagged = [
+        str(text)
+        for path in rdf_files(data)
+        for text in parse_file(path).objects()
+        if isinstance(text, Literal) and not pattern.search(str(text))
+    ]
+    assert flagged == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bad-label-capitalised-word-surname-organisation.ttl",
+        "bad-label-three-words-organisation.ttl",
+        "bad-label-given-name-compound-surname.ttl",
+    ],
+)
+def test_efop_validate_refuses_the_name_forms_of_workshop_tables(name: str):
+    path = FIXTURES / "privacy" / name
+    result = subprocess.run(
+        [sys.executable, "-m", "efop.cli", "validate", "--lang", "en", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "person's name" in result.stdout
