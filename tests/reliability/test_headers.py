@@ -16,6 +16,7 @@ from reliability.support import request
 
 CHECK = Path(__file__).with_name("csp_check.js")
 REPO = Path(__file__).resolve().parents[2]
+UI = REPO / "publisher" / "efop" / "static" / "yasgui" / "yasgui.min.js"
 HTML_PAGES = [
     "/",
     "/ontology",
@@ -69,6 +70,7 @@ def test_inline_scripts_are_allowed_by_hash_only():
 
 
 def test_the_query_page_script_is_the_one_allowed(client):
+    assert UI.exists(), f"{UI} missing: scripts/install-ui.sh"
     response = client.get("/sparql", headers={"Accept": "text/html"})
     body = response.get_data(as_text=True)
     page_hashes = inline_script_hashes([body])
@@ -109,7 +111,7 @@ def test_the_real_server_names_no_version(served):
 
 @pytest.mark.browser
 def test_every_page_works_under_its_policy_in_chromium(served):
-    for needed in (Path("/usr/bin/chromium"), REPO / "node_modules" / "playwright-core"):
+    for needed in (Path("/usr/bin/chromium"), REPO / "node_modules" / "playwright-core", UI):
         assert needed.exists(), f"{needed} missing"
     assert shutil.which("node"), "node missing"
     done = subprocess.run(
