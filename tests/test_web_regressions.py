@@ -88,3 +88,38 @@ def test_not_acceptable_link_names_alternates_with_rel(client):
     links = response.headers["Link"].split(", ")
     assert links
     assert all('rel="alternate"' in link and "type=" in link for link in links)
+
+
+def _listed(value: str) -> set[str]:
+    return {item.strip().lower() for item in value.split(",")}
+
+
+def test_sparql_preflight_allows_cross_origin_post_of_a_query(client):
+    response = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "post" in _listed(response.headers["Access-Control-Allow-Methods"])
+    assert "content-type" in _listed(response.headers["Access-Control-Allow-Headers"])
+    assert "accept" in _listed(response.headers["Access-Control-Allow-Headers"])
+
+
+def test_sparql_exposes_its_result_headers_to_other_origins(client):
+    for response in (
+        client.get("/sparql", query_string={"query": SELECT}),
+        client.post("/sparql", data=SELECT, content_type="application/sparql-query"),
+    ):
+        assert response.status_code == 200
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        exposed = _listed(response.headers["Access-Control-Expose-Headers"])
+        assert {"x-efop-results-truncated", "x-efop-results-limit", "etag"} <= exposed
+
+
+def test_resources_preflight_still_offers_reads_only(client):
+    response = client.options(CREFOP, headers={"Access-Control-Request-Method": "POST"})
+    assert _listed(response.headers["Access-Control-Allow-Methods"]) == {"get", "head", "options"}

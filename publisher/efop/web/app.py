@@ -1,18 +1,18 @@
 """The Flask application factory of the linked-data publisher.
 
 One blueprint per concern, each in its own module listed in ``BLUEPRINT_MODULES``; the data is
-reached only through :mod:`efop.web.context`. Every response allows cross-origin reads.
+reached only through :mod:`efop.web.context`. Cross-origin rules are :mod:`efop.web.cors`.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from flask import Flask, Response, request
+from flask import Flask, request
 
 from efop.config import Settings
 from efop.store import Store
-from efop.web import errors, security
+from efop.web import cors, errors, security
 from efop.web.context import ServingContext
 from efop.web.i18n import translate
 from efop.web.negotiation import choose_language
@@ -25,9 +25,6 @@ BLUEPRINT_MODULES = [
     "efop.web.sparql",
     "efop.web.queries_api",
 ]
-
-PREFLIGHT_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
-EXPOSED_HEADERS = "ETag, Last-Modified, Link, Content-Location, Content-Length, Vary"
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
@@ -43,20 +40,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.register_blueprint(importlib.import_module(name).blueprint)
     errors.register(app)
     security.init_app(app)
-    app.after_request(_allow_cross_origin_reads)
+    cors.init_app(app)
     app.context_processor(_template_helpers)
     return app
-
-
-def _allow_cross_origin_reads(response: Response) -> Response:
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = PREFLIGHT_HEADERS
-        response.headers["Access-Control-Max-Age"] = "86400"
-    return response
 
 
 def _template_helpers() -> dict:

@@ -215,14 +215,3 @@ def _page(initial: str | None = None) -> Response:
 def ui_asset(filename: str) -> Response:
     """YASGUI's bundle, installed from npm by ``scripts/install-ui.sh``."""
     return send_from_directory(UI_DIR, filename, max_age=86400)
-
-
-@blueprint.after_request
-def _cross_origin(response: Response) -> Response:
-    if request.method == "POST":
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-    return response
