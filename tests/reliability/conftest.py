@@ -69,7 +69,7 @@ def deployment(tmp_path: Path, built: Build) -> Deployment:
     return Deployment(Settings(root=root, var_dir=root / "var"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served(tmp_path_factory, built: Build) -> Iterator[Server]:
     """``efop serve`` (gunicorn, 2 workers) on a private deployment with tight limits."""
     root = make_root(tmp_path_factory.mktemp("served") / "root")
