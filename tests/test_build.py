@@ -307,23 +307,65 @@ def test_api_invalid_data_raises_and_changes_nothing(small_project):
     assert build_dirs(small_project.var_dir) == [first.path.name]
 
 
-def test_base_iri_rewrite_leaves_no_default_base_iri(small_project):
+def test_another_base_moves_the_instances_never_the_vocabulary(small_project):
     settings = Settings(
         root=small_project.root, var_dir=small_project.var_dir, base_iri="http://localhost:8765/"
     )
     build = run_build(settings).build
     assert build.manifest["base_iri"] == "http://localhost:8765/"
     store = Store.read_only(str(build.store_path))
-    terms = [t for quad in store for t in quad if isinstance(t, NamedNode)]
-    assert terms and not [t for t in terms if t.value.startswith(DEFAULT_BASE)]
-    assert NamedNode("http://localhost:8765/id/organisation/opco-ep") in terms
-    assert NamedNode("http://localhost:8765/ontology/0.1.0") in terms
+    terms = {t.value for quad in store for t in quad if isinstance(t, NamedNode)}
+    assert not [t for t in terms if t.startswith(DEFAULT_BASE + "id/organisation/")]
+    assert "http://localhost:8765/id/organisation/opco-ep" in terms
+    assert "http://localhost:8765/id/source/atelier" in terms
+    shared = {t for t in terms if t.startswith(DEFAULT_BASE)}
+    assert shared == {
+        DEFAULT_BASE + "ontology",
+        DEFAULT_BASE + "ontology/0.1.0",
+        PREFIXES["efop"] + "Actor",
+        PREFIXES["efop"] + "SourceDocument",
+        DEFAULT_BASE + "id/graph/ontology",
+    }
+    assert not [t for t in terms if t.startswith("http://localhost:8765/ontology")]
     comments = [q.object.value for q in store if q.predicate.value.endswith("#comment")]
     assert comments == [DEFAULT_BASE + "id/organisation/opco-ep"]  # literals are kept
     nt = gzip.decompress((build.dumps_dir / "efop.nt.gz").read_bytes()).decode()
-    assert f"<{DEFAULT_BASE}" not in nt
-    assert f"<{DEFAULT_BASE}" not in build.description_path.read_text(encoding="utf-8")
+    assert f"<{DEFAULT_BASE}id/organisation/" not in nt and f"<{PREFIXES['efop']}Actor>" in nt
     assert not [t for quad in store for t in quad if isinstance(t, BlankNode)]
+
+
+REGION_DATA = """\
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix efop: <https://w3id.org/efop/ontology#> .
+<http://region.example/efop/id/source/region-import> a efop:SourceDocument ;
+    rdfs:label "Import"@fr .
+<http://region.example/efop/id/organisation/region-acteur> a efop:Actor ;
+    rdfs:label "Acteur régional"@fr ;
+    org:memberOf <https://w3id.org/efop/id/organisation/opco-ep> ;
+    prov:wasDerivedFrom <http://region.example/efop/id/source/region-import> .
+"""
+
+
+def test_a_region_base_keeps_the_national_iris_it_links_to(small_project):
+    """Data already minted under the base: a region's own publication, where the national
+    resources it points to are links and keep their IRIs."""
+    (small_project.data_dir / "imports").mkdir()
+    (small_project.data_dir / "imports" / "region.ttl").write_text(REGION_DATA, encoding="utf-8")
+    base = "http://region.example/efop/"
+    settings = Settings(root=small_project.root, var_dir=small_project.var_dir, base_iri=base)
+    build = run_build(settings).build
+    store = Store.read_only(str(build.store_path))
+    terms = {t.value for quad in store for t in quad if isinstance(t, NamedNode)}
+    assert DEFAULT_BASE + "id/organisation/opco-ep" in terms
+    assert base + "id/organisation/region-acteur" in terms
+    assert not [t for t in terms if t.startswith(base) and "region" not in t]
+    assert set(build.manifest["graphs"]) == {
+        DEFAULT_BASE + "id/graph/ontology",
+        DEFAULT_BASE + "id/source/atelier",
+        base + "id/source/region-import",
+    }
 
 
 def test_ensure_build_reuses_or_rebuilds_for_another_base(small_project):

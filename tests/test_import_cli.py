@@ -4,8 +4,12 @@ import of the Bretagne example (CSV and XLSX), re-import, and broken input that 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
 import warnings
 from pathlib import Path
 
@@ -13,6 +17,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from rdflib import DCTERMS, RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from web_support import efop_serve, free_port
 
 from efop.build import current_build
 from efop.cli import main
@@ -198,6 +203,50 @@ def test_the_build_publishes_the_import_in_its_own_graph(tmp_path, capsys, monke
     assert any(body == ID + "instance/crefop-bretagne" for body, _ in found), (
         "the imported region is queried together with the dataset's own CREFOP Bretagne"
     )
+
+
+def fetch(url: str, accept: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_a_region_publishes_its_own_data_under_its_own_base(tmp_path, capsys, monkeypatch):
+    """``efop import --base B`` then ``efop serve --base-iri B``: the region's resources live
+    and dereference under B, the national resources it points to keep their w3id IRIs (links,
+    not served there), and the vocabulary is the shared one."""
+    root = tmp_path / "repo"
+    for folder in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(Settings.from_env().root / folder, root / folder)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/efop/"
+    env = {"EFOP_ROOT": str(root), "EFOP_VAR_DIR": str(root / "var")}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, output = run(capsys, "import", *example_files(), "--region", "bretagne", "--base", base)
+    assert code == 0, output
+    written = Graph().parse(root / "data" / "imports" / "bretagne.ttl")
+    own = {s for s in written.subjects() if str(s).startswith(base + "id/")}
+    assert URIRef(base + "id/source/bretagne-import") in own and len(own) > 10
+    assert not [s for s in written.subjects() if str(s).startswith(ID)]
+    with efop_serve(env, "--base-iri", base, log=tmp_path / "serve.log", port=port) as url:
+        assert url == f"http://127.0.0.1:{port}/"
+        status, body = fetch(url + "id/instance/bretagne-crefop-bureau", "text/turtle")
+        assert status == 200, body
+        assert f"<{base}id/instance/bretagne-crefop-bureau>".encode() in body
+        assert b"@prefix efop: <https://w3id.org/efop/ontology#>" in body
+        assert fetch(url + "id/organisation/opco-ep", "text/turtle")[0] == 404
+        query = urllib.parse.quote(
+            "ASK { GRAPH <https://w3id.org/efop/id/graph/reference> "
+            "{ <https://w3id.org/efop/id/organisation/opco-ep> ?p ?o } }"
+        )
+        status, body = fetch(f"{url}sparql?query={query}", "application/sparql-results+json")
+        assert status == 200 and json.loads(body)["boolean"] is True
+        status, body = fetch(url + "ontology", "text/turtle")
+        assert status == 200 and b"<https://w3id.org/efop/ontology/0.1.0>" in body
 
 
 def test_the_imported_file_is_readable_by_all(tmp_path, capsys):

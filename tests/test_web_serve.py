@@ -84,11 +84,30 @@ def test_served_data_uses_the_configured_base(remapped):
     status, _, body = fetch(url + CREFOP + ".ttl")
     assert status == 200
     assert f"<{url}{CREFOP}>".encode() in body
-    assert b"https://w3id.org/efop/id/" not in body
+    assert not re.search(rb"https://w3id\.org/efop/id/(?!concept/|scheme/)", body)
     _, _, void = fetch(url + ".well-known/void", Accept="text/turtle")
     assert f"<{url}sparql>".encode() in void
     _, _, page = fetch(url + CREFOP, Accept="text/html")
     assert f'href="/{CREFOP}.ttl"'.encode() in page
+
+
+def test_another_base_never_renames_the_vocabulary(remapped):
+    """Terms are shared: served elsewhere, the dataset keeps the w3id ontology and concepts."""
+    url, _ = remapped
+    status, _, body = fetch(url + "id/organisation/opco-ep", Accept="text/turtle")
+    assert status == 200
+    assert b"@prefix efop: <https://w3id.org/efop/ontology#>" in body
+    assert b"<https://w3id.org/efop/id/concept/actor-kind/opco>" in body or (
+        b"@prefix efopc: <https://w3id.org/efop/id/concept/>" in body
+    )
+    assert f"{url}ontology".encode() not in body and f"{url}id/concept/".encode() not in body
+    status, _, body = fetch(url + "ontology", Accept="text/turtle")
+    assert status == 200
+    assert b"<https://w3id.org/efop/ontology/0.1.0>" in body
+    assert f"{url}ontology".encode() not in body
+    status, _, body = fetch(url + "id/concept/actor-kind/opco", Accept="application/n-triples")
+    assert status == 200
+    assert b"<https://w3id.org/efop/id/concept/actor-kind/opco>" in body
 
 
 def test_builds_are_switched_in_without_restart_only_when_valid(remapped):

@@ -26,7 +26,13 @@ from pyoxigraph import NamedNode, Store
 
 from efop.build.description import describe, write_description
 from efop.build.dumps import write_dumps
-from efop.build.loading import LoadError, load_graphs, plan_graphs, published_prefixes
+from efop.build.loading import (
+    LoadError,
+    instance_base,
+    load_graphs,
+    plan_graphs,
+    published_prefixes,
+)
 from efop.build.manifest import (
     MANIFEST_FILE,
     inputs_hash,
@@ -228,9 +234,10 @@ def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
     base = settings.base_iri
     created = datetime.now(UTC)
     ontology_files = sorted(settings.ontology_dir.rglob("*.ttl"))
-    plans = plan_graphs(sources, settings.root, ontology_files, base)
+    moved_to = instance_base((f.graph for f in sources.data), base)
+    plans = plan_graphs(sources, settings.root, ontology_files, moved_to)
     dataset = Store()
-    load_graphs(dataset, plans, base)
+    load_graphs(dataset, plans, moved_to)
     stats = compute(dataset, base)
     stages.next()
     dumps = write_dumps(dataset, work / "dumps", published_prefixes(base), stats)

@@ -2,8 +2,16 @@
 
 The store receives exactly the triples that validation saw: each rdflib graph is serialised to
 N-Triples and bulk-loaded by Oxigraph's own parser, which is much faster than adding triples one
-by one. When the build is published under another base than the one the files are written
-with, every IRI (never a literal) starting with the default base is rewritten on the way in.
+by one.
+
+Which IRIs a base other than the default one moves: the vocabulary (ontology, concept schemes
+and concepts, shapes, and the graph that holds them) is shared by everyone who publishes EFOP
+data, so it always keeps its ``https://w3id.org/efop/`` IRIs. Only instance IRIs (``id/…``)
+may move, and only when this dataset is served somewhere else (a laptop, a mirror): then the
+instances written under the default base are rewritten under the served base, so that they
+dereference there. When some data already mints instances under the served base, the build is
+a region's own publication: its instances live there from the start and the national IRIs it
+points to are links, left as they are.
 """
 
 from __future__ import annotations
@@ -29,11 +37,49 @@ class GraphInput:
     graphs: list[rdflib.Graph] = field(default_factory=list)
 
 
+VOCABULARY_PATHS = (
+    "ontology",
+    "shapes",
+    "id/concept/",
+    "id/scheme/",
+    ONTOLOGY_GRAPH_PATH,
+)
+
+
+def is_vocabulary(iri: str) -> bool:
+    """Whether ``iri`` is one of the shared terms (never rebased)."""
+    if not iri.startswith(DEFAULT_BASE):
+        return False
+    rest = iri[len(DEFAULT_BASE) :]
+    return rest.startswith(VOCABULARY_PATHS)
+
+
 def rebase(iri: str, base: str) -> str:
-    """``iri`` under ``base`` instead of the default base (unchanged if not under it)."""
-    if base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
+    """``iri`` under ``base`` instead of the default base: only an instance IRI moves; the
+    vocabulary and IRIs outside the default base are returned unchanged."""
+    if base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE + "id/") and not is_vocabulary(iri):
         return base + iri[len(DEFAULT_BASE) :]
     return iri
+
+
+def published_iri(base: str, path: str) -> str:
+    """The IRI that the local ``path`` (``id/…``, ``ontology…``) names on a server whose
+    instances live under ``base``: the vocabulary's paths always name the shared terms."""
+    shared = DEFAULT_BASE + path
+    return shared if is_vocabulary(shared) else base + path
+
+
+def instance_base(data_graphs: Iterable[rdflib.Graph], base: str) -> str:
+    """The base the default base's instances are moved to: ``base`` when this dataset is
+    served elsewhere, the default base (no move) when some data already mints its instances
+    under ``base`` (a region publishing its own data under its own base)."""
+    if base == DEFAULT_BASE:
+        return base
+    space = base + "id/"
+    for graph in data_graphs:
+        if any(isinstance(s, rdflib.URIRef) and str(s).startswith(space) for s in graph.subjects()):
+            return DEFAULT_BASE
+    return base
 
 
 def plan_graphs(sources, root: Path, ontology_files: Iterable[Path], base: str) -> list[GraphInput]:
@@ -104,5 +150,8 @@ def _rebase_term(term, base: str):
 
 
 def published_prefixes(base: str) -> dict[str, str]:
-    """The project's prefix registry with the EFOP namespaces moved under ``base``."""
-    return {prefix: rebase(iri, base) for prefix, iri in PREFIXES.items()}
+    """The project's prefix registry where ``efopid:`` names the instances served under
+    ``base``; the vocabulary's prefixes never move."""
+    prefixes = dict(PREFIXES)
+    prefixes["efopid"] = base + "id/"
+    return prefixes

@@ -12,6 +12,8 @@ from efop.config import Settings
 from efop.importing.mapping import DEFAULT_DOCUMENT_KIND, KIND_ORDER
 from efop.importing.problems import ImportFailed
 from efop.importing.text import slugify
+from efop.importing.vocabulary import as_iri
+from efop.namespaces import DEFAULT_BASE
 
 
 def register(subparsers) -> None:
@@ -33,6 +35,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             f"date AAAA-MM-JJ attendue / YYYY-MM-DD expected: {text}"
         ) from error
+
+
+def _base(text: str) -> str:
+    if (
+        not text.endswith("/")
+        or as_iri(text) is None
+        or not text.startswith(("http://", "https://"))
+    ):
+        raise argparse.ArgumentTypeError(
+            "adresse http(s) terminée par « / » attendue / http(s) address ending with "
+            f'"/" expected: {text}'
+        )
+    return text
 
 
 def _region(text: str) -> str:
@@ -64,6 +79,14 @@ def _register_import(subparsers) -> None:
     )
     parser.add_argument(
         "--kind", choices=KIND_ORDER, help="type des fichiers CSV (sinon d'après leur nom)"
+    )
+    parser.add_argument(
+        "--base",
+        type=_base,
+        default=DEFAULT_BASE,
+        help="adresse de base sous laquelle la région publie ses propres ressources, ex. "
+        "https://donnees.ma-region.fr/efop/ (défaut : celle du jeu EFOP, avec le nom de la "
+        "région) / base under which the region publishes its own resources",
     )
     parser.add_argument("--graph", help="IRI du document source, qui est aussi le graphe nommé")
     parser.add_argument("--publisher", help="acteur qui publie : clé, nom ou IRI")
@@ -107,6 +130,7 @@ def run_import_command(args: argparse.Namespace) -> int:
         publisher=args.publisher,
         issued=args.date,
         document_kind=args.document_kind,
+        base=args.base,
     )
     english = args.lang == "en"
     try:

@@ -45,6 +45,7 @@ class ImportRequest:
     publisher: str | None = None
     issued: dt.date | None = None
     document_kind: str = DEFAULT_DOCUMENT_KIND
+    base: str = DEFAULT_BASE  # where the region's own resources live
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def source_iri(request: ImportRequest) -> URIRef:
                 exit_code=2,
             )
         return iri
-    return URIRef(f"{DEFAULT_BASE}id/source/{request.region}-import")
+    return URIRef(f"{request.base}id/source/{request.region}-import")
 
 
 def _region_territory(dataset: DatasetIndex, region: str) -> URIRef | None:
@@ -208,7 +209,12 @@ def run_import(settings: Settings, request: ImportRequest) -> ImportResult:
     dataset = DatasetIndex.from_graph(context.dataset)
     concepts = ConceptIndex.from_graph(context.sources.ontology)
     conversion = convert(
-        read.sheets, region=request.region, source=source, concepts=concepts, dataset=dataset
+        read.sheets,
+        region=request.region,
+        source=source,
+        concepts=concepts,
+        dataset=dataset,
+        base=request.base,
     )
     try:
         describe_source(request, conversion, dataset, concepts, source)

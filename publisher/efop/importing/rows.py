@@ -105,8 +105,10 @@ class Converter:
         source: URIRef,
         concepts: ConceptIndex,
         dataset: DatasetIndex,
+        base: str = DEFAULT_BASE,
     ):
         self.region = slugify(region)
+        self.base = base
         self.source = source
         self.concepts = concepts
         self.dataset = dataset
@@ -119,7 +121,7 @@ class Converter:
     # ------------------------------------------------------------------ minting
 
     def mint(self, mapping: KindMapping, key: str) -> URIRef:
-        return URIRef(f"{DEFAULT_BASE}id/{mapping.segment}/{self.region}-{key}")
+        return URIRef(f"{self.base}id/{mapping.segment}/{self.region}-{key}")
 
     def _row_key(self, sheet: Sheet, row: Row, mapping: KindMapping) -> str | None:
         """The slug of a row's key, from its key column(s); None (with a problem) if missing."""
@@ -412,6 +414,8 @@ def convert(
     source: URIRef,
     concepts: ConceptIndex,
     dataset: DatasetIndex,
+    base: str = DEFAULT_BASE,
 ) -> Conversion:
-    """The RDF of the given sheets, with the problems found in their cells."""
-    return Converter(sheets, region, source, concepts, dataset).convert()
+    """The RDF of the given sheets, with the problems found in their cells; the rows' own
+    resources are minted under ``base``."""
+    return Converter(sheets, region, source, concepts, dataset, base).convert()

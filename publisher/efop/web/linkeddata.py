@@ -19,6 +19,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 
+from efop.build.loading import published_iri
 from efop.store import Store
 from efop.web import resource_page
 from efop.web.caching import Rendered, serve
@@ -135,7 +136,7 @@ def serve_description(path: str, iri: str, suffix=None) -> Response:
 @blueprint.route("/id/<path:rest>")
 def resource(rest: str) -> Response:
     path, suffix = split_suffix(rest)
-    iri = serving().settings.base_iri + "id/" + path
+    iri = published_iri(serving().settings.base_iri, "id/" + path)
     try:
         NamedNode(iri)
     except ValueError:

@@ -9,9 +9,10 @@ drawn by :mod:`efop.web.diagram`. Concept schemes are ordinary resources under `
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
-from pyoxigraph import NamedNode
+from pyoxigraph import BlankNode, NamedNode
 
-from efop.namespaces import PREFIXES
+from efop.build.loading import ONTOLOGY_GRAPH_PATH, published_iri
+from efop.namespaces import DEFAULT_BASE, PREFIXES
 from efop.web.caching import Rendered, serve
 from efop.web.catalog import catalog
 from efop.web.context import get_store, serving
@@ -25,6 +26,7 @@ from efop.web.resource_page import namer
 blueprint = Blueprint("ontology_docs", __name__)
 
 VERSION_IRI = NamedNode(PREFIXES["owl"] + "versionIRI")
+ONTOLOGY_GRAPH = DEFAULT_BASE + ONTOLOGY_GRAPH_PATH  # the vocabulary is never rebased
 SVG_TYPE = "image/svg+xml; charset=utf-8"
 
 
@@ -33,12 +35,16 @@ def _triples():
     base = settings.base_iri
     return serving().memo(
         "ontology-triples",
-        lambda: ontology_triples(get_store(), base + "id/graph/ontology", base + "id/"),
+        lambda: [
+            t
+            for t in ontology_triples(get_store(), ONTOLOGY_GRAPH, DEFAULT_BASE + "id/")
+            if isinstance(t.subject, BlankNode) or not t.subject.value.startswith(base + "id/")
+        ],
     )
 
 
 def ontology() -> Ontology:
-    iri = serving().settings.base_iri + "ontology"
+    iri = published_iri(serving().settings.base_iri, "ontology")
     return serving().memo("ontology", lambda: read_ontology(_triples(), iri))
 
 
@@ -98,7 +104,7 @@ def diagram() -> Response:
 @blueprint.route("/ontology/<version>")
 def ontology_version(version: str) -> Response:
     path, fmt = split_suffix(version)
-    iri = serving().settings.base_iri + "ontology/" + path
+    iri = published_iri(serving().settings.base_iri, "ontology/" + path)
     if not any(t.object.value == iri and t.predicate == VERSION_IRI for t in _triples()):
         abort(404)
     return _serve_ontology("ontology/" + path, fmt)

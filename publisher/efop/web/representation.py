@@ -12,16 +12,13 @@ from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
-from efop.namespaces import DEFAULT_BASE, PREFIXES
+from efop.build.loading import published_prefixes
 from efop.web.negotiation import JSONLD, Format
 
 
 def prefixes_for(base: str) -> dict[str, str]:
-    """The project prefixes with the project's own namespaces moved under ``base``."""
-    return {
-        prefix: base + iri[len(DEFAULT_BASE) :] if iri.startswith(DEFAULT_BASE) else iri
-        for prefix, iri in PREFIXES.items()
-    }
+    """The project prefixes with ``efopid:`` naming the instances served under ``base``."""
+    return published_prefixes(base)
 
 
 def jsonld_context(base: str) -> dict[str, str]:
