@@ -116,7 +116,9 @@ def test_what_works_in_each_cooperation_body_of_workshop_3():
     assert rows["atelier-3-clefop"]["whatDoesNotWork"] == "Demande du temps."
     assert "Alliance Villes Emploi" in rows["atelier-3-cdpe"]["participants"]
     assert "licencier" in rows["atelier-3-transitions-pro"]["whatDoesNotWork"]
-    assert rows["atelier-3-clubs-entreprises"]["whatWorks"].startswith("Non renseigné")
+    assert "chefs d'entreprise" in rows["atelier-3-clubs-entreprises"]["objective"]
+    for silent in ("atelier-3-clubs-entreprises", "atelier-3-cdpe"):
+        assert "whatWorks" not in rows[silent] and "whatDoesNotWork" not in rows[silent]
 
 
 def test_stop_continue_start_recommendations():
