@@ -162,20 +162,35 @@ def test_figures_with_their_unit():
 
 def test_hierarchy_of_the_lacq_pau_tarbes_territory():
     rows = run("q09-hierarchie-territoire")
-    assert {(row["level"], row["code"]) for row in rows} == {
-        ("département", "64"),
-        ("département", "65"),
-        ("région", "75"),
-        ("région", "76"),
+    assert {(row["relation"], row["level"], row["code"]) for row in rows} == {
+        ("chevauche", "département", "64"),
+        ("chevauche", "département", "65"),
+        ("chevauche", "région", "75"),
+        ("chevauche", "région", "76"),
     }
 
 
 def test_hierarchy_of_another_territory():
     rows = run("q09-hierarchie-territoire", territory=ID + "territoire/ti/redon")
-    assert {row["ancestor"] for row in rows} == {
-        ID + "territoire/departement/35",
-        ID + "territoire/departement/44",
-        ID + "territoire/departement/56",
-        REGION + "53",
-        REGION + "52",
+    assert {(row["ancestor"], row["relation"]) for row in rows} == {
+        (ID + "territoire/departement/35", "chevauche"),
+        (ID + "territoire/departement/44", "chevauche"),
+        (ID + "territoire/departement/56", "chevauche"),
+        (REGION + "53", "chevauche"),
+        (REGION + "52", "chevauche"),
+    }
+
+
+def test_a_territory_spanning_two_regions_lies_within_neither():
+    """Redon's Territoire d'industrie overlaps Bretagne and Pays de la Loire; it is in neither."""
+    rows = run("q09-hierarchie-territoire", territory=ID + "territoire/ti/redon")
+    assert not [row for row in rows if row["relation"] == "inclus dans"]
+
+
+def test_hierarchy_of_a_commune_is_inclusion_only():
+    rows = run("q09-hierarchie-territoire", territory=ID + "territoire/commune/65440")
+    assert {(row["ancestor"], row["relation"]) for row in rows} == {
+        (ID + "territoire/epci/tarbes-lourdes-pyrenees", "inclus dans"),
+        (ID + "territoire/departement/65", "inclus dans"),
+        (REGION + "76", "inclus dans"),
     }

@@ -60,6 +60,7 @@ class EFOP(DefinedNamespace):
     territorialScale: URIRef
     actsOn: URIRef
     withinTerritory: URIRef
+    overlapsTerritory: URIRef
     numberOfInhabitants: URIRef
 
     # Schemes and funding (ontology/schemes.ttl)
