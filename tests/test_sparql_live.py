@@ -69,12 +69,16 @@ def test_every_stored_query_runs_with_its_defaults(live_server, settings):
 
 @pytest.fixture(scope="module")
 def external(settings, built, tmp_path_factory):
-    """The build pushed into ``oxigraph serve``, and ``efop serve`` reading from it."""
+    """The build pushed into ``oxigraph serve`` (without ``--union-default-graph``), and
+    ``efop serve`` reading from it."""
     port = free_port()
     root = f"http://127.0.0.1:{port}"
     location = tmp_path_factory.mktemp("external-store")
     env = {"EFOP_ROOT": str(settings.root), "EFOP_VAR_DIR": str(settings.var_dir)}
-    with running(oxigraph_command(port, location), root + "/query?query=ASK%7B%7D"):
+    # a plain server, whose default graph is its own (empty) graph, not the union of the
+    # named graphs: the publisher must state its dataset in every query
+    plain = [arg for arg in oxigraph_command(port, location) if arg != "--union-default-graph"]
+    with running(plain, root + "/query?query=ASK%7B%7D"):
         command = [sys.executable, "-m", "efop.cli", "push", "--endpoint", root + "/query"]
         command += ["--graph-store", root + "/store"]
         done = subprocess.run(
@@ -103,6 +107,19 @@ def test_external_store_serves_the_same_pages(live_server, external):
         assert len(graphs[0]) > 0 and set(graphs[0]) == set(graphs[1]), page
 
 
+def unordered(row: dict) -> dict:
+    """A result row where a GROUP_CONCAT of IRIs is a set: SPARQL leaves the order of the
+    aggregated values to the engine, and the dataset's graphs are walked in another order when
+    the query names them (the external store) than as the union default graph."""
+    values = {}
+    for name, term in row.items():
+        tokens = term["value"].split(" ")
+        if term["type"] == "literal" and len(tokens) > 1 and all(":" in t for t in tokens):
+            term = {**term, "value": " ".join(sorted(tokens))}
+        values[name] = term
+    return values
+
+
 def test_external_store_gives_the_same_answers(live_server, external, settings):
     for name in load_catalogue(settings.queries_dir):
         answers = []
@@ -110,7 +127,7 @@ def test_external_store_gives_the_same_answers(live_server, external, settings):
             status, body = fetch(f"{root}queries/{name}", "application/sparql-results+json")
             assert status == 200, (root, name, body[:300])
             rows = json.loads(body)["results"]["bindings"]
-            answers.append(sorted(json.dumps(r, sort_keys=True) for r in rows))
+            answers.append(sorted(json.dumps(unordered(r), sort_keys=True) for r in rows))
         assert answers[0] == answers[1], name
     count = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     results = [json.loads(sparql(root, count)[1]) for root in (live_server, external)]

@@ -1,11 +1,16 @@
 """The external-store round trip: ``efop push`` a build into ``oxigraph serve`` (Graph Store
 Protocol), then run the publisher on that endpoint and check that linked-data pages, SPARQL
-answers and stored queries are the same as on the embedded store."""
+answers and stored queries are the same as on the embedded store.
+
+The server runs without ``--union-default-graph``, like Fuseki's default setup: its default
+graph is a graph of its own, empty, and the publisher must state its dataset in each query."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -44,8 +49,67 @@ def oxigraph(tmp_path_factory):
     port = free_port()
     root = f"http://127.0.0.1:{port}"
     location = tmp_path_factory.mktemp("oxigraph")
-    with running(oxigraph_command(port, location), root + "/query?query=ASK%7B%7D"):
+    plain = [arg for arg in oxigraph_command(port, location) if arg != "--union-default-graph"]
+    with running(plain, root + "/query?query=ASK%7B%7D"):
         yield root
+
+
+class DatasetDroppingProxy(http.server.BaseHTTPRequestHandler):
+    """Forwards SPARQL requests to ``target`` without their dataset parameters, as a server
+    that ignores ``default-graph-uri`` / ``named-graph-uri`` would answer."""
+
+    target = ""
+
+    def _forward(self, method: str) -> None:
+        path, _, query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if body is not None and "x-www-form-urlencoded" in self.headers.get("Content-Type", ""):
+            body = _without_dataset(body.decode()).encode()
+        url = self.target + path + ("?" + _without_dataset(query) if query else "")
+        headers = {k: v for k, v in self.headers.items() if k.lower() in {"accept", "content-type"}}
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, payload, kind = response.status, response.read(), response.headers
+        except urllib.error.HTTPError as error:
+            status, payload, kind = error.code, error.read(), error.headers
+        self.send_response(status)
+        self.send_header("Content-Type", kind.get("Content-Type", "text/plain"))
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's protocol)
+        self._forward("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._forward("POST")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._forward("PUT")
+
+    def log_message(self, *args) -> None:
+        return
+
+
+def _without_dataset(encoded: str) -> str:
+    pairs = urllib.parse.parse_qsl(encoded, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k not in {"default-graph-uri", "named-graph-uri"}]
+    return urllib.parse.urlencode(kept)
+
+
+@pytest.fixture
+def ignoring_proxy(oxigraph):
+    handler = type("Proxy", (DatasetDroppingProxy,), {"target": oxigraph})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def push(project, oxigraph, *extra):
@@ -108,6 +172,22 @@ def test_push_twice_gives_the_same_store(project, oxigraph, pushed):
     remote = RemoteStore(oxigraph + "/query")
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert int(remote.select(count)[0]["n"].value) == len(dataset_quads())
+
+
+def test_the_default_graph_is_the_union_of_the_build_graphs_only_when_asked(oxigraph, pushed):
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    raw = urllib.parse.quote(count)
+    status, body = fetch(f"{oxigraph}/query?query={raw}", "application/sparql-results+json")
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "0"
+    assert int(RemoteStore(oxigraph + "/query").select(count)[0]["n"].value) > 0
+
+
+def test_push_fails_loudly_when_the_server_ignores_the_dataset(project, ignoring_proxy, pushed):
+    done = push(project, ignoring_proxy)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "push FAILED" in done.stdout
+    assert "(default graph)" in done.stderr and "default-graph-uri" in done.stderr
 
 
 def test_push_to_nowhere_fails_clearly(project):

@@ -17,7 +17,8 @@ def register(subparsers) -> None:
             "Charge chaque graphe nommé du build courant dans un triplestore externe (protocole "
             "SPARQL 1.1 Graph Store, PUT), puis vérifie le nombre de triplets. / Loads each "
             "named graph of the current build into an external store (SPARQL 1.1 Graph Store "
-            "Protocol, PUT), then checks the triple counts."
+            "Protocol, PUT), then checks the triple counts, per graph and over their union as "
+            "the publisher will query it (default-graph-uri)."
         ),
     )
     parser.add_argument("--endpoint", required=True, help="SPARQL query endpoint URL")
@@ -34,7 +35,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from efop.build import current_build
-    from efop.store.push import push
+    from efop.store.push import DEFAULT_GRAPH, push
     from efop.store.remote import RemoteStore
 
     build = current_build(Settings.from_env())
@@ -49,6 +50,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for graph, (wanted, found) in sorted(report.mismatches.items()):
         print(f"count mismatch {graph}: build {wanted}, server {found}", file=sys.stderr)
+    if DEFAULT_GRAPH in report.mismatches:
+        print(
+            "le serveur ne répond pas sur l'union des graphes du build : il doit respecter les "
+            "paramètres default-graph-uri / named-graph-uri du protocole SPARQL 1.1 / the "
+            "server does not answer over the union of the build's graphs: it must honour the "
+            "SPARQL 1.1 Protocol's default-graph-uri / named-graph-uri parameters",
+            file=sys.stderr,
+        )
     status = "OK" if report.ok else "FAILED"
     total = sum(report.sent.values())
     print(f"push {status}: {len(report.sent)} graphs, {total} triples -> {args.endpoint}")

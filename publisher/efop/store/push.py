@@ -3,7 +3,10 @@
 Each named graph of the build is sent with one ``PUT`` (which replaces that graph on the
 server, so pushing twice gives the same result), then the server is asked how many triples it
 holds per graph and the counts are compared with the build's manifest: a push that did not
-land completely is reported, never assumed.
+land completely is reported, never assumed. Last, the data is read the way the publisher will
+read it, over a dataset whose default graph is the union of the build's graphs (SPARQL 1.1
+Protocol ``default-graph-uri``): a server that ignores those parameters and keeps a separate,
+empty default graph would serve nothing, and the push says so.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from efop.store.embedded import EmbeddedStore
 from efop.store.remote import RemoteStore
 
 COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+UNION_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+DEFAULT_GRAPH = "(default graph)"  # the key of the union's count among the mismatches
 
 
 @dataclass
@@ -77,8 +82,14 @@ def push(
             _send("DELETE", graph_url(remote.graph_store, graph), None, remote.timeout)
             report.removed.append(graph)
             say(f"DELETE {graph}")
-    counts = {row["g"].value: int(row["n"].value) for row in remote.select(COUNT_QUERY)}
+    built = RemoteStore(remote.endpoint, timeout=remote.timeout, graphs=sorted(expected))
+    counts = {row["g"].value: int(row["n"].value) for row in built.select(COUNT_QUERY)}
     for graph, triples in expected.items():
         if counts.get(graph, 0) != triples:
             report.mismatches[graph] = (triples, counts.get(graph, 0))
+    union = int(build.manifest["triples"])
+    rows = built.select(UNION_QUERY)
+    visible = int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
+    if visible != union:
+        report.mismatches[DEFAULT_GRAPH] = (union, visible)
     return report

@@ -1,9 +1,17 @@
 """A store behind any SPARQL 1.1 endpoint, reached over HTTP with SPARQLWrapper.
 
 For a region whose data outgrows one machine: the publisher points at its own triplestore
-(Oxigraph server, Virtuoso, QLever, GraphDB...) and nothing above the store protocol changes.
-The endpoint's default graph must be the union of its named graphs, as in the embedded store
-(``oxigraph serve --union-default-graph``; Virtuoso and GraphDB do so by default).
+(Oxigraph server, Fuseki, Virtuoso, QLever, GraphDB...) and nothing above the store protocol
+changes.
+
+The dataset: the publisher's queries see the union of the build's named graphs as their default
+graph, as in the embedded store. Servers differ on what their own default graph is (the union
+of the named graphs with ``oxigraph serve --union-default-graph`` or Virtuoso; a separate,
+empty graph with plain ``oxigraph serve`` or Fuseki's default setup), so every query states its
+dataset with the SPARQL 1.1 Protocol's parameters: one ``default-graph-uri`` and one
+``named-graph-uri`` per named graph of the store (listed by a ``GRAPH ?g`` query, again every
+:data:`GRAPHS_TTL` seconds so that a new push is seen), unless the caller gives its own.
+Any SPARQL 1.1 server that honours the protocol then answers the same.
 
 Bindings: the remote engine has no substitution API, so a bound variable is joined with a
 trailing ``VALUES`` clause (SPARQL 1.1, §18.2.4.3) whose terms are written in their N-Triples
@@ -15,6 +23,8 @@ A query that already ends with its own ``VALUES`` clause cannot be bound this wa
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from urllib.error import URLError
 
@@ -32,6 +42,9 @@ from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from efop.store.base import Bindings, StoreError, Term
+
+GRAPHS_TTL = 30.0  # seconds a listing of the store's named graphs is reused
+GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def values_clause(bindings: Bindings | None) -> str:
@@ -56,11 +69,38 @@ class RemoteStore:
         update_endpoint: str | None = None,
         graph_store: str | None = None,
         timeout: float = 60.0,
+        graphs: Sequence[str] | None = None,
     ):
+        """``graphs``: the named graphs whose union is the default graph of every query (by
+        default the store's own, listed when needed)."""
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint
         self.graph_store = graph_store or endpoint
         self.timeout = timeout
+        self._fixed_graphs = tuple(graphs) if graphs is not None else None
+        self._listed: tuple[str, ...] = ()
+        self._listed_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def dataset_graphs(self) -> tuple[str, ...]:
+        """The named graphs every query runs over unless told otherwise."""
+        if self._fixed_graphs is not None:
+            return self._fixed_graphs
+        with self._lock:
+            if time.monotonic() - self._listed_at > GRAPHS_TTL:
+                self._listed = tuple(self.named_graphs())
+                self._listed_at = time.monotonic()
+            return self._listed
+
+    def _dataset(
+        self, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> tuple[Sequence[str], Sequence[str]]:
+        """The caller's dataset if it states one, else the union of :meth:`dataset_graphs`
+        as the default graph with each of them also available by name."""
+        if default_graphs or named_graphs:
+            return default_graphs or (), named_graphs or ()
+        graphs = self.dataset_graphs()
+        return graphs, graphs
 
     def _wrapper(
         self, query: str, graph: bool, default_graphs=(), named_graphs=()
@@ -101,7 +141,7 @@ class RemoteStore:
         """pyoxigraph's result object for a read query: triples when ``graph`` (CONSTRUCT,
         DESCRIBE), else solutions or a boolean (SELECT, ASK)."""
         text = query + values_clause(bindings)
-        wrapper = self._wrapper(text, graph, default_graphs, named_graphs)
+        wrapper = self._wrapper(text, graph, *self._dataset(default_graphs, named_graphs))
         if graph:
             body = self._fetch(wrapper, "text/turtle")
             return [quad.triple for quad in parse(body, format=RdfFormat.TURTLE)]
@@ -139,9 +179,14 @@ class RemoteStore:
         named_graphs: Sequence[str] | None = None,
     ) -> bytes:
         graph = isinstance(result_format, RdfFormat)
-        wrapper = self._wrapper(query, graph, default_graphs, named_graphs)
+        wrapper = self._wrapper(query, graph, *self._dataset(default_graphs, named_graphs))
         return self._fetch(wrapper, result_format.media_type)
 
     def named_graphs(self) -> list[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(row["g"].value for row in rows if "g" in row)
+        """Every named graph the server holds (asked without a dataset, so all of them)."""
+        wrapper = self._wrapper(GRAPHS_QUERY, False)
+        body = self._fetch(wrapper, "application/sparql-results+json")
+        rows = parse_query_results(body, format=QueryResultsFormat.JSON)
+        if not isinstance(rows, QuerySolutions):
+            raise StoreError(f"the SPARQL endpoint {self.endpoint} did not list its graphs")
+        return sorted({row["g"].value for row in rows if row["g"] is not None})
