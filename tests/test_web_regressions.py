@@ -7,7 +7,10 @@ JSON-LD typing, robots.txt, favicon and the shapes document.
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from web_support import triples_of
 
 CREFOP = "/id/instance/crefop-pays-de-la-loire"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
@@ -123,3 +126,42 @@ def test_sparql_exposes_its_result_headers_to_other_origins(client):
 def test_resources_preflight_still_offers_reads_only(client):
     response = client.options(CREFOP, headers={"Access-Control-Request-Method": "POST"})
     assert _listed(response.headers["Access-Control-Allow-Methods"]) == {"get", "head", "options"}
+
+
+MISSING = "/id/instance/nothing-here"
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+    ],
+)
+def test_not_found_answers_an_empty_graph_in_the_rdf_format_asked(client, accept, expected):
+    response = client.get(MISSING, headers={"Accept": accept})
+    assert response.status_code == 404
+    assert response.mimetype == expected
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    assert MISSING in text
+    format_name = {"text/turtle": "ttl", "application/n-triples": "nt"}
+    assert triples_of(response.data, format_name.get(expected, "rdf")) == set()
+
+
+def test_not_found_in_jsonld_is_json_ld_with_a_context(client):
+    response = client.get(MISSING, headers={"Accept": "application/ld+json"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/ld+json"
+    document = json.loads(response.data)
+    assert document["status"] == 404
+    assert MISSING in document["error"]
+    assert isinstance(document["@context"], dict)
+    assert len(triples_of(response.data, "jsonld")) == 2
+
+
+def test_not_found_by_suffix_is_in_the_suffix_format(client):
+    response = client.get(MISSING + ".ttl")
+    assert response.status_code == 404
+    assert response.mimetype == "text/turtle"

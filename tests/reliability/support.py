@@ -25,7 +25,15 @@ from efop.config import Settings
 HERE = Path(__file__).resolve().parent
 NETGUARD = HERE / "netguard.py"
 TRACE_MARKERS = ("Traceback", 'File "', "Exception:", "werkzeug.exceptions")
-ERROR_TYPES = ("text/html", "application/json", "text/plain")
+ERROR_TYPES = (
+    "text/html",
+    "application/json",
+    "application/ld+json",
+    "text/plain",
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+)
 MAX_ERROR_CHARS = 2000  # a message, not a dump: the longest (406) lists the media types
 
 # ~6,600 triples joined three times: far beyond any row or time limit
@@ -177,12 +185,16 @@ def assert_clean_error(status: int, content_type: str, body: str) -> None:
         return
     media = content_type.split(";")[0].strip()
     assert media in ERROR_TYPES, f"{status} answered as {content_type!r}"
-    if media == "application/json":
+    if media in ("application/json", "application/ld+json"):
         document = json.loads(body)
         assert document["status"] == status
         assert 0 < len(document["error"]) < MAX_ERROR_CHARS
     elif media == "text/plain":
         assert body.startswith(f"{status} ") and len(body) < MAX_ERROR_CHARS, body[:300]
+    elif media in ("text/turtle", "application/n-triples"):
+        assert body.startswith(f"# {status} ") and len(body) < MAX_ERROR_CHARS, body[:300]
+    elif media == "application/rdf+xml":
+        assert f"<!-- {status} " in body and "<rdf:RDF" in body and len(body) < MAX_ERROR_CHARS
     else:
         assert "<html" in body and str(status) in body
 

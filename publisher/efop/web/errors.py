@@ -1,7 +1,8 @@
 """HTTP errors in the negotiated format: a short message, never a traceback.
 
-HTML visitors get a page; JSON and JSON-LD clients get ``{"error": ..., "status": ...}``;
-every other client (Turtle, RDF/XML, N-Triples, ``*/*`` from scripts) gets plain text.
+HTML visitors get a page; JSON clients get ``{"error": ..., "status": ...}`` and JSON-LD clients
+the same object with a context; RDF clients get an empty graph in their syntax, the message as a
+comment (Turtle, N-Triples, RDF/XML); every other client (``*/*`` from scripts) gets plain text.
 A 406 lists the supported media types; a 405 names the allowed methods.
 """
 
@@ -13,10 +14,15 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from efop.negotiation import best_match, by_name
 from efop.store import StoreError
 from efop.web.negotiation import (
     HTML,
     JSONLD,
+    NTRIPLES,
+    RDFXML,
+    TURTLE,
+    Format,
     FormatNotAcceptable,
     choose_language,
     split_suffix,
@@ -24,38 +30,63 @@ from efop.web.negotiation import (
 
 log = logging.getLogger(__name__)
 
-ERROR_TYPES = ["text/html", "application/ld+json", "application/json", "text/plain"]
+PLAIN = Format("text", "text/plain", ".txt", "Text")
+JSON = Format("json", "application/json", ".json", "JSON")
+# Plain text first: what ``*/*`` gets.
+ERROR_FORMATS = (PLAIN, HTML, JSON, JSONLD, TURTLE, NTRIPLES, RDFXML)
+# Terms of the JSON-LD error object.
+ERROR_CONTEXT = {
+    "error": "https://schema.org/description",
+    "status": "http://www.w3.org/2011/http#statusCodeValue",
+}
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-def _wanted() -> str:
+def _wanted() -> Format:
     _, suffix = split_suffix(request.path)
     if suffix is not None:
-        return {HTML.name: "html", JSONLD.name: "json"}.get(suffix.name, "text")
-    if request.args.get("format") in ("jsonld", JSONLD.media_type):
-        return "json"
-    if not request.headers.get("Accept"):
-        return "text"
-    best = request.accept_mimetypes.best_match(ERROR_TYPES)
-    if best == HTML.media_type:
-        return "html"
-    if best in (JSONLD.media_type, "application/json"):
-        return "json"
-    return "text"
+        return suffix
+    named = request.args.get("format")
+    if named:
+        found = by_name(named, ERROR_FORMATS[1:], Format.names)
+        if found is not None:
+            return found
+    accepted = best_match(request.headers.get("Accept"), ERROR_FORMATS, Format.media_types)
+    return accepted or PLAIN
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _body(fmt: Format, status: int, title: str, message: str) -> str:
+    line = _one_line(f"{status} {title}: {message}")
+    if fmt is JSONLD:
+        document = {"@context": ERROR_CONTEXT, "error": message, "status": status}
+        return json.dumps(document, ensure_ascii=False)
+    if fmt is JSON:
+        return json.dumps({"error": message, "status": status}, ensure_ascii=False)
+    if fmt in (TURTLE, NTRIPLES):
+        return f"# {line}\n"
+    if fmt is RDFXML:
+        comment = line.replace("--", "- -").rstrip("-")
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            f"<!-- {comment} -->\n"
+            f'<rdf:RDF xmlns:rdf="{RDF_NS}"/>\n'
+        )
+    return f"{status} {title}: {message}\n"
 
 
 def error_response(status: int, title: str, message: str, headers: dict | None = None) -> Response:
-    kind = _wanted()
-    if kind == "html":
+    fmt = _wanted()
+    if fmt is HTML:
         lang = choose_language(request)
         body = render_template("error.html", status=status, title=title, message=message, lang=lang)
-        response = Response(body, status, content_type="text/html; charset=utf-8")
-    elif kind == "json":
-        body = json.dumps({"error": message, "status": status}, ensure_ascii=False)
-        response = Response(body, status, content_type="application/json; charset=utf-8")
     else:
-        response = Response(
-            f"{status} {title}: {message}\n", status, content_type="text/plain; charset=utf-8"
-        )
+        body = _body(fmt, status, title, message)
+    content_type = f"{fmt.media_type}; charset=utf-8"
+    response = Response(body, status, content_type=content_type)
     response.headers.update(headers or {})
     response.headers["Vary"] = "Accept"
     return response
