@@ -51,6 +51,7 @@ def markdown(results: dict) -> str:
     lines += [
         f"Produced by `{results['command']}`, started {results['started']}"
         + (f", finished {results['finished']}." if results.get("finished") else " (in progress)."),
+        f"Code measured: {results.get('code', 'working tree')}. "
         "How to read every figure: bench/README.md. Medians over repetitions, with the range "
         "(min–max) in parentheses; latencies are wrk's per-run p50 / p99, median over runs.",
         "",

@@ -15,12 +15,13 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse
@@ -67,6 +68,7 @@ class Plan:
     work: Path
     build_timeout: float
     efop_build_max: int
+    code: Path  # the project tree whose code, ontology, shapes and queries are measured
 
 
 def label(size: int) -> str:
@@ -84,23 +86,58 @@ def say(message: str) -> None:
 # ------------------------------------------------------------------ data and builds
 
 
+def snapshot(work: Path) -> Path:
+    """The committed tree (``git archive HEAD``), so that edits in progress in the working tree
+    cannot change what is measured half-way through a run."""
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    target = work / f"snapshot-{commit}"
+    if not target.is_dir():
+        partial = work / f".snapshot-{commit}"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", "HEAD"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(partial)], input=archive, check=True)
+        partial.rename(target)
+    return target
+
+
+def code_env(plan: Plan) -> dict[str, str]:
+    """Environment that makes subprocesses import the measured tree's ``efop`` package."""
+    return {"PYTHONPATH": str(plan.code / "publisher")}
+
+
 def prepare(plan: Plan, size: int) -> tuple[Path, dict]:
     """A project root for ``size``: the repository's ontology, shapes and queries, and
     generated data (reused when already generated for the same size and seed)."""
     data = plan.work / f"data-{label(size)}"
     stamp = data / "generated.json"
     summary = json.loads(stamp.read_text()) if stamp.is_file() else None
-    if not summary or summary["target"] != size or summary["seed"] != plan.seed:
+    if (
+        not summary
+        or summary["target"] != size
+        or summary["seed"] != plan.seed
+        or summary.get("code") != str(plan.code)
+    ):
         shutil.rmtree(data, ignore_errors=True)
         say(f"generating {label(size)} triples")
         started = time.monotonic()
-        summary = generate.generate(data, size, seed=plan.seed)
+        summary = generate.generate(data, size, seed=plan.seed, root=plan.code)
         summary["generation_seconds"] = time.monotonic() - started
+        summary["code"] = str(plan.code)
         stamp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     root = plan.work / f"root-{label(size)}"
     root.mkdir(parents=True, exist_ok=True)
     for name in ("ontology", "shapes", "queries"):
-        _symlink(root / name, REPO / name)
+        _symlink(root / name, plan.code / name)
     _symlink(root / "data", data)
     return root, summary
 
@@ -121,7 +158,7 @@ def build(plan: Plan, root: Path, size: int) -> dict:
         log = plan.work / f"build-{label(size)}-{number}.log"
         status, seconds, peak = run_measured(
             [str(VENV_BIN / "efop"), "build"],
-            env={"EFOP_ROOT": str(root)},
+            env={"EFOP_ROOT": str(root), **code_env(plan)},
             log=log,
             timeout=plan.build_timeout,
         )
@@ -222,7 +259,7 @@ def efop_server(plan: Plan, root: Path, port: int, name: str):
             str(plan.workers),
         ],
         f"http://127.0.0.1:{port}/id/",  # a cheap 404: the process answers
-        env={"EFOP_ROOT": str(root)},
+        env={"EFOP_ROOT": str(root), **code_env(plan)},
         log=plan.work / f"{name}.log",
     )
 
@@ -524,6 +561,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         work=args.work.resolve(),
         build_timeout=args.build_timeout,
         efop_build_max=generate.parse_size(args.efop_build_max),
+        code=REPO,
     )
 
 
@@ -548,6 +586,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="largest size built with efop build; above it the store is bulk-loaded by "
         "Oxigraph without validation so that serving can still be measured (default 2M)",
     )
+    parser.add_argument(
+        "--code",
+        choices=["head", "tree"],
+        default="head",
+        help="measure the committed HEAD (a git archive, default) or the working tree as it is",
+    )
     parser.add_argument("--work", type=Path, default=BENCH / "work", help="working directory")
     parser.add_argument("--results", type=Path, default=BENCH, help="where results are written")
     args = parser.parse_args(argv)
@@ -563,10 +607,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     plan = make_plan(args)
     plan.work.mkdir(parents=True, exist_ok=True)
+    if args.code == "head":
+        plan = replace(plan, code=snapshot(plan.work))
+    say(f"measuring the code in {plan.code}")
     results: dict = {
         "command": " ".join(["python bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine.describe(REPO),
+        "code": "committed HEAD" if plan.code != REPO else "working tree",
         "plan": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(plan).items()},
         "sizes": {},
     }
