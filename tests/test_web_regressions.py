@@ -165,3 +165,14 @@ def test_not_found_by_suffix_is_in_the_suffix_format(client):
     response = client.get(MISSING + ".ttl")
     assert response.status_code == 404
     assert response.mimetype == "text/turtle"
+
+
+@pytest.mark.parametrize("path", [CREFOP, "/", "/catalogue"])
+def test_weak_and_star_validators_revalidate(client, path):
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    strong = etag.removeprefix("W/")
+    for validator in (f"W/{strong}", strong, f'"other", W/{strong}', "*"):
+        again = client.get(path, headers={"If-None-Match": validator})
+        assert again.status_code == 304, validator
+    assert client.get(path, headers={"If-None-Match": 'W/"other"'}).status_code == 200

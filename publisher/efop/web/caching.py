@@ -67,8 +67,10 @@ def _etag(key: tuple[str, ...]) -> str:
 
 
 def _not_modified(etag: str, modified: datetime | None) -> bool:
+    """RFC 9110 §13.1.2: ``If-None-Match`` compares weakly (``W/"x"`` matches ``"x"``) and
+    ``*`` matches any current representation; it takes precedence over ``If-Modified-Since``."""
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
     return modified is not None and since is not None and modified <= since
 
