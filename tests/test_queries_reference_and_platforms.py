@@ -13,6 +13,7 @@ from competency import column, run
 ID = "https://w3id.org/efop/id/"
 REGION = ID + "territoire/region/"
 AMI = ID + "appel/ami-plateformes-transitions-professionnelles"
+EFOP = "https://w3id.org/efop/ontology#"
 ATELIER_3 = ID + "source/atelier-3-alliances-territoriales"
 OPCO = {
     "afdas",
@@ -194,3 +195,58 @@ def test_hierarchy_of_a_commune_is_inclusion_only():
         (ID + "territoire/departement/65", "inclus dans"),
         (REGION + "76", "inclus dans"),
     }
+
+
+PLATFORMS = {
+    "aurillac-figeac-rodez",
+    "redon",
+    "lacq-pau-tarbes",
+    "constructeur-automobile",
+    "filiere-maritime",
+    "constructys",
+    "opco-ep",
+    "logistique-aftral",
+    "envi",
+}
+
+
+def test_exactly_the_eleven_opco_are_of_the_opco_kind():
+    """A collective of OPCO named by a roadmap is not itself an OPCO."""
+    assert column("q03-opco-et-projets", "opco") == {ID + "organisation/" + slug for slug in OPCO}
+
+
+def test_each_platform_is_a_body_with_its_carrier():
+    rows = run("q10-instances-regionales-colleges", region=REGION + "76")
+    platforms = {
+        row["body"]: row
+        for row in rows
+        if row["bodyKind"].endswith("/plateforme-transitions-professionnelles")
+    }
+    assert set(platforms) == {
+        ID + "instance/plateforme-transitions-aurillac-figeac-rodez",
+        ID + "instance/plateforme-transitions-lacq-pau-tarbes",
+    }
+    lacq = platforms[ID + "instance/plateforme-transitions-lacq-pau-tarbes"]
+    assert lacq["member"] == ID + "organisation/pole-metropolitain-pays-de-bearn"
+    assert lacq["role"].endswith("/member-role/porteur")
+
+
+def test_the_nine_platforms_across_regions():
+    bodies = set()
+    for code in ("11", "27", "28", "32", "44", "52", "53", "75", "76", "84"):
+        bodies |= column("q10-instances-regionales-colleges", "body", region=REGION + code)
+    found = {b.rsplit("/", 1)[-1] for b in bodies if "/plateforme-transitions-" in b}
+    assert found == {
+        "plateforme-transitions-" + slug
+        for slug in ("aurillac-figeac-rodez", "redon", "lacq-pau-tarbes", "constructeur-automobile")
+    }
+
+
+def test_each_project_of_the_call_sets_up_its_platform():
+    rows = run("q04-projets-appel-par-type-porteur")
+    bodies = {row["project"]: row.get("body") for row in rows}
+    assert bodies == {
+        ID + "projet/plateforme-" + slug: ID + "instance/plateforme-transitions-" + slug
+        for slug in PLATFORMS
+    }
+    assert {row["bodyClass"] for row in rows} == {EFOP + "TransitionPlatform"}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from competency import column, run
+from competency import column, dataset, run
+from pyoxigraph import NamedNode
 
 ID = "https://w3id.org/efop/id/"
 ORG = ID + "organisation/"
@@ -300,3 +301,39 @@ def test_economic_change_toolbox_and_the_priorities_it_serves():
     assert serves["pse"] == {"clefop-pdl-2020-gestion-crise", "srefop-pdl-3-5-3"}
     assert serves["fne-formation"] == {"clefop-pdl-2020-impacts-rh"}
     assert serves["pret-main-oeuvre"] == {"clefop-pdl-2020-impacts-rh"}
+
+
+def test_the_roadmap_assesses_the_governance_of_the_clefop():
+    rows = run("q05-evaluations-espaces-cooperation", source=ROADMAP_SOURCE)
+    assert len(rows) == 1
+    assessment = rows[0]
+    assert assessment["body"] == CLEFOP_PDL
+    assert "cadre actif" in assessment["whatWorks"]
+    assert "lourdeur de leur gouvernance" in assessment["whatDoesNotWork"]
+
+
+def test_the_eighteen_clefop_are_one_set_of_local_bodies_not_one_clefop():
+    kinds = {row["body"]: row["bodyKind"] for row in run("q10-instances-regionales-colleges")}
+    assert kinds[CLEFOP_PDL] == CONCEPT + "body-kind/reseau-instances-locales"
+    assert CONCEPT + "body-kind/clefop" not in kinds.values()
+    opco = _members_by_role(CLEFOP_PDL)[CONCEPT + "member-role/membre"]
+    eleven = "afdas akto atlas constructys ocapiat opco-2i opco-ep opco-mobilites opco-sante"
+    assert {ORG + slug for slug in (*eleven.split(), "opcommerce", "uniformation")} <= opco
+
+
+def test_the_codefi_act_on_the_five_departements_of_pays_de_la_loire():
+    bodies = column("q10-instances-regionales-colleges", "body")
+    assert ID + "instance/codefi-pays-de-la-loire" in bodies
+    rows = dataset().select(
+        "PREFIX efop: <https://w3id.org/efop/ontology#> SELECT ?codefi ?territory ?scale"
+        " WHERE { ?codefi efop:actsOn ?territory ; efop:territorialScale ?scale }",
+        {"codefi": NamedNode(ID + "instance/codefi-pays-de-la-loire")},
+    )
+    assert {row["territory"].value.rsplit("/", 1)[-1] for row in rows} == {
+        "44",
+        "49",
+        "53",
+        "72",
+        "85",
+    }
+    assert {row["scale"].value for row in rows} == {CONCEPT + "territorial-scale/departemental"}

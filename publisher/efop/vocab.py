@@ -103,6 +103,7 @@ class EFOP(DefinedNamespace):
     partner: URIRef
     implementsScheme: URIRef
     supportsScheme: URIRef
+    setsUpBody: URIRef
     respondsToCall: URIRef
     meetingOf: URIRef
     eventKind: URIRef
