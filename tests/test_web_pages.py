@@ -197,6 +197,54 @@ def test_class_diagram_is_generated_svg_with_the_main_classes(client, ontology_g
     assert len(list(svg.iter("{http://www.w3.org/2000/svg}rect"))) >= 5
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def diagram(client, lang: str) -> ElementTree.Element:
+    response = client.get(f"/ontology/diagram.svg?lang={lang}")
+    assert response.mimetype == "image/svg+xml"
+    return ElementTree.fromstring(response.data)
+
+
+def box(rect: ElementTree.Element) -> tuple[float, float, float, float]:
+    return tuple(float(rect.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def overlapping(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_class_diagram_labels_overlap_nothing_and_the_figure_fits_its_column(client, lang):
+    svg = diagram(client, lang)
+    assert svg.get("width") == "100%" and svg.get("height") is None
+    _, _, width, height = (float(v) for v in svg.get("viewBox").split())
+    assert width <= 1100  # drawn at about the width of the page column, so text stays legible
+    classes = [
+        box(r) for g in svg.iter(f"{SVG}g") if g.get("data-class") for r in g.iter(f"{SVG}rect")
+    ]
+    labels = [box(r) for r in svg.iter(f"{SVG}rect") if "label-box" in r.get("class", "").split()]
+    assert len(classes) >= 10 and len(labels) >= 10
+    for index, label in enumerate(labels):
+        assert 0 <= label[0] and label[0] + label[2] <= width and 0 <= label[1] <= height
+        assert not [c for c in classes if overlapping(label, c)], label
+        assert not [other for other in labels[index + 1 :] if overlapping(label, other)], label
+
+
+def test_class_diagram_draws_acts_on_and_leaves_no_class_unconnected(client):
+    svg = diagram(client, "en")
+    edges = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "edge"]
+    acts_on = [g for g in edges if "actsOn" in g.get("data-properties").split()]
+    assert [g.get("data-target") for g in acts_on] == ["Territory"]
+    ends = {g.get(end) for g in edges for end in ("data-source", "data-target")}
+    drawn = {g.get("data-class") for g in svg.iter(f"{SVG}g") if g.get("data-class")}
+    assert "GovernanceBody" in drawn and "Actor" in drawn
+    assert drawn - ends == {"other"}
+    other = next(g for g in svg.iter(f"{SVG}g") if g.get("data-class") == "other")
+    grouped = {a.get("href").rsplit("#", 1)[-1] for a in other.iter(f"{SVG}a")}
+    assert "FundingSource" in grouped and not grouped & ends
+
+
 def test_ontology_carries_the_same_triples_in_every_rdf_format(client, ontology_graph):
     graphs = {fmt: triples_of(client.get(f"/ontology.{fmt}").data, fmt) for fmt in RDF_FORMATS}
     assert len({frozenset(g) for g in graphs.values()}) == 1
