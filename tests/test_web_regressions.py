@@ -176,3 +176,12 @@ def test_weak_and_star_validators_revalidate(client, path):
         again = client.get(path, headers={"If-None-Match": validator})
         assert again.status_code == 304, validator
     assert client.get(path, headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/turtle", "application/json", "application/ld+json", "text/plain", "text/html"]
+)
+def test_errors_stay_short_whatever_the_path(client, accept):
+    response = client.get("/id/" + "x" * 5000, headers={"Accept": accept})
+    assert response.status_code == 404
+    assert len(response.data) < 2000

@@ -55,6 +55,11 @@ def _wanted() -> Format:
     return accepted or PLAIN
 
 
+def _shortened(text: str, limit: int = 200) -> str:
+    """What the client sent, echoed within a short message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -98,7 +103,7 @@ def _http_error(error: HTTPException) -> Response:
         headers["Allow"] = ", ".join(error.valid_methods)
     message = error.description or error.name
     if error.code == 404:
-        message = "Ressource inconnue / unknown resource: " + request.path
+        message = "Ressource inconnue / unknown resource: " + _shortened(request.path)
     if isinstance(error, FormatNotAcceptable):
         headers["Link"] = ", ".join(
             f'<{request.path}>; rel="alternate"; type="{f.media_type}"' for f in error.offered
