@@ -31,6 +31,7 @@ EXPECTED = {
     "conflicting-duplicates.ttl": (1, ["crefop-pays-de-la-loire", "igeo:codeCommune"]),
 }
 HUGE_BYTES = 2_000_000
+PUBLISHER = "efopid:organisation/region-bretagne"  # an actor of the reference data
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_import_refuses_a_personal_name_and_writes_nothing(deployment, tmp_path,
     out = tmp_path / "out" / "bretagne.ttl"
     result = deployment.efop(
         "import", *map(str, sorted(example.glob("*.csv"))), "--region", "bretagne",
-        "--date", "2026-01-15", "--out", str(out), timeout=300,
+        "--publisher", PUBLISHER, "--date", "2026-01-15", "--out", str(out), timeout=300,
     )  # fmt: skip
     assert result.code != 0, result.output
     assert "acteurs.csv" in result.output and "nom d'une personne" in result.output, result.output
@@ -179,11 +180,13 @@ def test_import_refuses_a_personal_name_and_writes_nothing(deployment, tmp_path,
 def test_import_refuses_a_csv_that_is_not_utf8(deployment, tmp_path, listener):
     source = Path(__file__).resolve().parents[2] / "examples" / "region-bretagne" / "acteurs.csv"
     broken = tmp_path / "acteurs.csv"
-    broken.write_bytes(source.read_bytes().replace("Région".encode(), b"R\xe9gion\x80", 1))
+    # a Latin-1 "é" and a lone continuation byte in place of the first UTF-8 "é"
+    broken.write_bytes(source.read_bytes().replace("é".encode(), b"\xe9\x80", 1))
     out = tmp_path / "out" / "bretagne.ttl"
     result = deployment.efop(
-        "import", str(broken), "--region", "bretagne", "--out", str(out), timeout=300
-    )
+        "import", str(broken), "--region", "bretagne", "--publisher", PUBLISHER,
+        "--out", str(out), timeout=300,
+    )  # fmt: skip
     assert result.code != 0, result.output
     assert "acteurs.csv" in result.output and "Traceback" not in result.output, result.output
     assert not out.exists()
