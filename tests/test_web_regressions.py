@@ -185,3 +185,20 @@ def test_errors_stay_short_whatever_the_path(client, accept):
     response = client.get("/id/" + "x" * 5000, headers={"Accept": accept})
     assert response.status_code == 404
     assert len(response.data) < 2000
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.get("/sparql", query_string={"query": ""}),
+        lambda c: c.get("/sparql", query_string={"query": "  \n"}),
+        lambda c: c.post("/sparql", data={"query": ""}),
+        lambda c: c.post("/sparql", data="", content_type="application/sparql-query"),
+    ],
+)
+def test_empty_query_is_a_bad_request_saying_so(client, send):
+    response = send(client)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "empty query" in text
+    assert "read-only" not in text and "update" not in text.lower()

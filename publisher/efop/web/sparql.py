@@ -47,6 +47,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+EMPTY_QUERY = "requête vide / empty query"
 
 
 def current_endpoint() -> Endpoint:
@@ -163,6 +164,8 @@ def query() -> Response:
         if request.method == "POST":
             raise QueryRejected(400, "paramètre query absent / missing query parameter")
         return _page() if _prefers_html() else _service_description(format_param)
+    if not text.strip():
+        raise QueryRejected(400, EMPTY_QUERY)
     if request.method == "GET" and _prefers_html():
         return _page(text)
     endpoint = current_endpoint()
