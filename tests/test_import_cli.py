@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from rdflib import DCTERMS, RDF, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from web_support import efop_serve, free_port
 
@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "region-bretagne"
 ID = "https://w3id.org/efop/id/"
 EFOP = "https://w3id.org/efop/ontology#"
+EFOP_NS = Namespace(EFOP)
 SOURCE = URIRef(ID + "source/bretagne-import")
 
 
@@ -141,12 +142,13 @@ def test_the_workbook_template_imports_as_it_is(tmp_path, capsys):
 
 
 def test_example_rows_become_resources_with_stable_iris(imported):
-    crefop = URIRef(ID + "instance/bretagne-crefop")
-    assert (crefop, RDF.type, URIRef(EFOP + "CREFOP")) in imported
+    crefop = URIRef(ID + "instance/crefop-bretagne")  # the dataset's, pointed to
+    assert (crefop, None, None) not in imported
     assert (URIRef(ID + "instance/bretagne-crefop-bureau"), ORG.unitOf, crefop) in imported
-    region = URIRef(ID + "territoire/bretagne-region")
-    assert (region, IGEO.codeRegion, Literal("53")) in imported
-    membership = URIRef(ID + "adhesion/bretagne-crefop-prefecture-region")
+    finistere = URIRef(ID + "territoire/bretagne-finistere")
+    assert (finistere, IGEO.codeDepartement, Literal("29")) in imported
+    assert (finistere, EFOP_NS.withinTerritory, URIRef(ID + "territoire/region/53")) in imported
+    membership = URIRef(ID + "adhesion/bretagne-crefop-bretagne-prefecture-region")
     assert (membership, ORG.organization, crefop) in imported
     assert (membership, ORG.role, URIRef(ID + "concept/college/etat")) in imported
     assert (membership, ORG.role, URIRef(ID + "concept/member-role/co-president")) in imported
@@ -155,7 +157,7 @@ def test_example_rows_become_resources_with_stable_iris(imported):
 def test_the_import_is_one_source_document_and_everything_derives_from_it(imported):
     assert list(imported.subjects(RDF.type, URIRef(EFOP + "SourceDocument"))) == [SOURCE]
     assert imported.value(SOURCE, DCTERMS.issued) == Literal("2026-01-15", datatype=XSD.date)
-    assert imported.value(SOURCE, DCTERMS.publisher) == URIRef(ID + "organisation/bretagne-region")
+    assert imported.value(SOURCE, DCTERMS.publisher) == URIRef(ID + "organisation/region-bretagne")
     assert {str(o) for o in imported.objects(SOURCE, DCTERMS.source)} == {
         p.name for p in example_files()
     }
@@ -194,14 +196,16 @@ def test_the_build_publishes_the_import_in_its_own_graph(tmp_path, capsys, monke
     rows = store.select(
         """PREFIX efop: <https://w3id.org/efop/ontology#>
         PREFIX igeo: <http://rdf.insee.fr/def/geo#>
-        SELECT ?body ?g WHERE {
-            GRAPH ?g { ?body a efop:CREFOP ; efop:actsOn ?territory }
+        PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT ?unit ?g ?body WHERE {
+            GRAPH ?g { ?unit a efop:BodyUnit ; org:unitOf ?body }
+            ?body a efop:CREFOP ; efop:actsOn ?territory .
             ?territory igeo:codeRegion "53" }"""
     )
-    found = {(row["body"].value, row["g"].value) for row in rows}
-    assert (ID + "instance/bretagne-crefop", str(SOURCE)) in found
-    assert any(body == ID + "instance/crefop-bretagne" for body, _ in found), (
-        "the imported region is queried together with the dataset's own CREFOP Bretagne"
+    found = {(row["unit"].value, row["g"].value, row["body"].value) for row in rows}
+    crefop = ID + "instance/crefop-bretagne"
+    assert (ID + "instance/bretagne-crefop-bureau", str(SOURCE), crefop) in found, (
+        "the imported units are queried together with the dataset's own CREFOP Bretagne"
     )
 
 
@@ -238,6 +242,7 @@ def test_a_region_publishes_its_own_data_under_its_own_base(tmp_path, capsys, mo
         assert status == 200, body
         assert f"<{base}id/instance/bretagne-crefop-bureau>".encode() in body
         assert b"@prefix efop: <https://w3id.org/efop/ontology#>" in body
+        assert b"<https://w3id.org/efop/id/instance/crefop-bretagne>" in body  # a link
         assert fetch(url + "id/organisation/opco-ep", "text/turtle")[0] == 404
         query = urllib.parse.quote(
             "ASK { GRAPH <https://w3id.org/efop/id/graph/reference> "
@@ -270,9 +275,9 @@ def test_reimport_gives_the_same_bytes(imported_file, tmp_path, capsys):
 def test_the_workbook_gives_the_same_triples_as_the_csv_files(tmp_path, capsys, imported):
     # Rows may be designated by their name instead of their key: the IRIs do not change.
     by_name = {
-        ("adhesions", 2, "Instance"): "Crefop  Bretagne",
-        ("adhesions", 2, "Membre"): "Région Bretagne",
-        ("instances", 3, "Territoire"): "bretagne",
+        ("adhesions", 7, "Instance"): "Bureau du CREFOP  Bretagne",
+        ("adhesions", 3, "Membre"): "Préfecture de la région Bretagne",
+        ("instances", 3, "Unité de"): ID + "instance/crefop-bretagne",
     }
     workbook = workbook_from_csvs(tmp_path / "efop-bretagne.xlsx", by_name)
     out = tmp_path / "from-workbook.ttl"
@@ -300,7 +305,7 @@ BROKEN = {
     ("acteurs", 3, "Page web"): "pas une adresse",
     ("adhesions", 4, "Membre"): "dreetz",
     ("territoires", 3, "Code INSEE"): "2C",
-    ("territoires", 4, "Code INSEE"): "",  # a département needs its code: the shapes say so
+    ("territoires", 2, "Code INSEE"): "",  # a département needs its code: the shapes say so
     ("dispositifs", 2, "Publics"): "salaries-reconversion | jeunes",
 }
 
@@ -328,7 +333,7 @@ def test_a_broken_workbook_is_reported_precisely_and_writes_nothing(
     assert "mal formé" in line_for("territoires", 3, "Code INSEE")
     shapes_message = "Un CLEFOP ou un CDFOP doit indiquer le CREFOP dont il est la déclinaison"
     assert shapes_message in line_for("instances", 3, "Déclinaison de")
-    assert "igeo:codeDepartement" in line_for("territoires", 4, "Code INSEE")
+    assert "igeo:codeDepartement" in line_for("territoires", 2, "Code INSEE")
     assert "« jeunes »" not in output, "a known concept in a list is not reported"
     assert "rien n'a été écrit" in lines[-1]
     assert out.read_bytes() == before, "a failed import leaves the previous one in place"

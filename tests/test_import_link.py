@@ -19,6 +19,7 @@ pytestmark = pytest.mark.filterwarnings(
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "region-bretagne"
 ID = "https://w3id.org/efop/id/"
+EFOP = "https://w3id.org/efop/ontology#"
 SOURCE = URIRef(ID + "source/bretagne-import")
 
 
@@ -49,38 +50,74 @@ def table_rows(output: str) -> dict[tuple[str, str], str]:
     return {(imported, target): link for _, imported, target, link in table(output)}
 
 
-def test_link_finds_territories_by_code_and_bodies_by_name(imported_file, capsys):
-    assert main(["link", str(imported_file)]) == 0
+DUPLICATES = {
+    "territoires.csv": "Clé *;Nom *;Échelle *;Code INSEE\nregion;Bretagne;regional;53\n",
+    "instances.csv": (
+        "Clé *;Nom *;Type d'instance *;Échelle territoriale;Territoire\n"
+        "crefop;Comité régional emploi formation Bretagne;crefop;regional;region\n"
+    ),
+    "acteurs.csv": (
+        "Clé *;Nom *;Type d'acteur *;Territoire d'action\n"
+        "region;Région Bretagne;region;region\n"
+        "gref;GREF Bretagne;association;region\n"
+        "france-travail;France Travail Bretagne;france-travail;region\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def duplicating_file(tmp_path_factory) -> Path:
+    """A region that describes again what the dataset already has (its CREFOP, its Region, its
+    Carif-Oref, its territory) instead of pointing to it."""
+    folder = tmp_path_factory.mktemp("duplicates")
+    for name, text in DUPLICATES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    out = folder / "bretagne.ttl"
+    files = [str(folder / name) for name in DUPLICATES]
+    assert main(["import", *files, "--region", "bretagne", "--out", str(out)]) == 0
+    return out
+
+
+def test_the_example_points_to_the_dataset_instead_of_describing_it_again(imported_file):
+    graph = Graph().parse(imported_file)
+    crefop = URIRef(ID + "instance/crefop-bretagne")
+    assert (None, RDF.type, URIRef(EFOP + "CREFOP")) not in graph
+    units = set(graph.subjects(ORG.unitOf, crefop))
+    assert {URIRef(ID + "instance/bretagne-crefop-bureau")} < units
+    members = set(graph.objects(None, ORG.member))
+    assert URIRef(ID + "organisation/region-bretagne") in members
+    assert set(graph.subjects(ORG.organization, crefop))
+    assert len(set(graph.subjects(RDF.type, URIRef(EFOP + "Project")))) >= 2
+
+
+def test_identity_needs_the_same_kind_on_the_same_coded_territory(duplicating_file, capsys):
+    assert main(["link", str(duplicating_file)]) == 0
     rows = table_rows(capsys.readouterr().out)
-    assert (
-        rows[("efopid:territoire/bretagne-region", "efopid:territoire/region/53")] == "owl:sameAs"
-    )
-    assert rows[("efopid:instance/bretagne-crefop", "efopid:instance/crefop-bretagne")] == (
-        "skos:closeMatch"
-    )
-    assert rows[("efopid:organisation/bretagne-gref", "efopid:organisation/gref-bretagne")] == (
-        "skos:closeMatch"
-    )
-    assert (
-        rows[("efopid:organisation/bretagne-france-travail", "efopid:organisation/france-travail")]
-        == "org:subOrganizationOf"
-    )
-    assert (
-        "efopid:instance/bretagne-crefop",
-        "efopid:instance/crefop-pays-de-la-loire",
-    ) not in rows
+    assert rows == {
+        ("efopid:territoire/bretagne-region", "efopid:territoire/region/53"): "owl:sameAs",
+        ("efopid:instance/bretagne-crefop", "efopid:instance/crefop-bretagne"): "owl:sameAs",
+        ("efopid:organisation/bretagne-region", "efopid:organisation/region-bretagne"): (
+            "owl:sameAs"
+        ),
+        ("efopid:organisation/bretagne-gref", "efopid:organisation/gref-bretagne"): (
+            "rdfs:seeAlso"
+        ),
+        ("efopid:organisation/bretagne-france-travail", "efopid:organisation/france-travail"): (
+            "org:subOrganizationOf"
+        ),
+    }, "never skos:closeMatch between organisations, never another region's CREFOP"
 
 
 def test_labels_match_without_accents_case_punctuation_or_acronyms(imported_file, tmp_path, capsys):
     other = tmp_path / "other.ttl"
     other.write_text(
         """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-<https://w3id.org/efop/id/organisation/tp> a <https://w3id.org/efop/ontology#Actor> ;
-    rdfs:label "TRANSITIONS-PRO  bretagne"@fr .
-<https://w3id.org/efop/id/dispositif/ptp> a <https://w3id.org/efop/ontology#Scheme> ;
-    rdfs:label "PTP"@fr .
-<https://w3id.org/efop/id/instance/ptp> a <https://w3id.org/efop/ontology#GovernanceBody> ;
-    rdfs:label "Projet de transition professionnelle"@fr .
+<https://w3id.org/efop/id/organisation/p> a <https://w3id.org/efop/ontology#Actor> ;
+    rdfs:label "PREFECTURE de la Région  bretagne"@fr .
+<https://w3id.org/efop/id/projet/sprob> a <https://w3id.org/efop/ontology#Project> ;
+    rdfs:label "SPROB"@fr .
+<https://w3id.org/efop/id/instance/sprob> a <https://w3id.org/efop/ontology#GovernanceBody> ;
+    rdfs:label "Service public régional de l'orientation en Bretagne"@fr .
 """,
         encoding="utf-8",
     )
@@ -88,39 +125,36 @@ def test_labels_match_without_accents_case_punctuation_or_acronyms(imported_file
     output = capsys.readouterr().out
     rows = table_rows(output)
     assert rows == {
-        (
-            "efopid:organisation/bretagne-transitions-pro",
-            "efopid:organisation/tp",
-        ): "skos:closeMatch",
-        ("efopid:dispositif/bretagne-projet-transition-professionnelle", "efopid:dispositif/ptp"): (
-            "skos:closeMatch"
+        ("efopid:organisation/bretagne-prefecture-region", "efopid:organisation/p"): (
+            "rdfs:seeAlso"
         ),
+        ("efopid:projet/bretagne-spro", "efopid:projet/sprob"): "rdfs:seeAlso",
     }, "only resources of the same kind are matched"
-    assert 'acronym "ptp"' in output
+    assert 'acronym "sprob"' in output
 
 
-def test_confirmed_links_are_written_as_their_own_source(imported_file, tmp_path, capsys):
-    assert main(["link", str(imported_file)]) == 0
+def test_confirmed_links_are_written_as_their_own_source(duplicating_file, tmp_path, capsys):
+    assert main(["link", str(duplicating_file)]) == 0
     output = capsys.readouterr().out
     wanted = [
         number
         for number, imported, target, _ in table(output)
         if (imported, target)
-        == ("efopid:territoire/bretagne-region", "efopid:territoire/region/53")
+        == ("efopid:instance/bretagne-crefop", "efopid:instance/crefop-bretagne")
     ]
     assert len(wanted) == 1
     out = tmp_path / "liens.ttl"
-    code = main(["link", str(imported_file), "--write", str(out), "--accept", wanted[0]])
+    code = main(["link", str(duplicating_file), "--write", str(out), "--accept", wanted[0]])
     assert code == 0, capsys.readouterr().out
     links = Graph().parse(out)
-    region = URIRef(ID + "territoire/bretagne-region")
+    crefop = URIRef(ID + "instance/bretagne-crefop")
     assert set(links.triples((None, OWL.sameAs, None))) == {
-        (region, OWL.sameAs, URIRef(ID + "territoire/region/53"))
+        (crefop, OWL.sameAs, URIRef(ID + "instance/crefop-bretagne"))
     }
     assert not set(links.triples((None, SKOS.closeMatch, None)))
     assert not set(links.triples((None, ORG.subOrganizationOf, None)))
     source = URIRef(str(SOURCE) + "-liens")
-    assert (source, RDF.type, URIRef("https://w3id.org/efop/ontology#SourceDocument")) in links
+    assert (source, RDF.type, URIRef(EFOP + "SourceDocument")) in links
     assert (source, PROV.wasDerivedFrom, SOURCE) in links
 
 

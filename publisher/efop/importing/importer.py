@@ -29,6 +29,7 @@ from efop.namespaces import DEFAULT_BASE, ONTOLOGY_NS, PREFIXES
 
 SOURCE_DOCUMENT = URIRef(ONTOLOGY_NS + "SourceDocument")
 ACTOR_KIND = URIRef(ONTOLOGY_NS + "actorKind")
+ACTS_ON = URIRef(ONTOLOGY_NS + "actsOn")
 REGION_KIND = URIRef(DEFAULT_BASE + "id/concept/actor-kind/region")
 REGION_CLASS = URIRef(PREFIXES["igeo"] + "Region")
 DOCUMENT_KIND = URIRef(ONTOLOGY_NS + "documentKind")
@@ -90,6 +91,20 @@ def _region_territory(dataset: DatasetIndex, region: str) -> URIRef | None:
     return None
 
 
+def _dataset_region(dataset: DatasetIndex, region: str) -> list:
+    """The dataset's actors of kind "region" acting on the region the slug names (the Region
+    of an import that points to it instead of describing it again)."""
+    territory = _region_territory(dataset, region)
+    if territory is None:
+        return []
+    graph = dataset.graph
+    return sorted(
+        actor
+        for actor in graph.subjects(ACTOR_KIND, REGION_KIND)
+        if (actor, ACTS_ON, territory) in graph
+    )
+
+
 def _publisher(request: ImportRequest, conversion: Conversion, dataset: DatasetIndex) -> URIRef:
     graph = conversion.graph
     if request.publisher:
@@ -110,7 +125,9 @@ def _publisher(request: ImportRequest, conversion: Conversion, dataset: DatasetI
             f'"{request.publisher}" designates no actor of the import or of the dataset',
         )
     else:
-        regions = sorted(graph.subjects(ACTOR_KIND, REGION_KIND))
+        regions = sorted(graph.subjects(ACTOR_KIND, REGION_KIND)) or _dataset_region(
+            dataset, request.region
+        )
         if len(regions) == 1 and isinstance(regions[0], URIRef):
             return regions[0]
         problem = Problem(

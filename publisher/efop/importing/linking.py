@@ -1,10 +1,13 @@
 """Candidate links between an import and the rest of the dataset, for a steward to confirm.
 
-Two resources are candidates when they are territories with the same INSEE code (identity:
-``owl:sameAs``), when they are the same kind of resource with the same name once accents, case,
-punctuation and filler words are set aside, or when one's name is the other's acronym
-(``skos:closeMatch``), or when one is the other's regional branch, its name followed by a
-region's name (``org:subOrganizationOf``). Nothing is linked without confirmation.
+Identity is ``owl:sameAs``, proposed only on evidence: territories with the same INSEE code;
+governance bodies of the same kind (CREFOP, CDFOP…) acting on the same coded territory, which
+the law makes unique; actors of the same kind on the same coded territory whose names also
+match. Resources of the same segment whose names match (once accents, case, punctuation and
+filler words are set aside, or by acronym) without that evidence are only related
+(``rdfs:seeAlso``); ``skos:closeMatch`` is for concepts alone (its domain is ``skos:Concept``).
+A resource whose name is another's followed by a region's name is its regional branch
+(``org:subOrganizationOf``). Nothing is linked without confirmation.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from efop.importing.text import acronym, normalise_label, words
 from efop.importing.vocabulary import CODE_PROPERTIES, curie, label_of
-from efop.namespaces import DEFAULT_BASE, ORG, PREFIXES, PROV, bind_all
+from efop.namespaces import ORG, PREFIXES, PROV, bind_all
 
 SOURCE_DOCUMENT = URIRef(PREFIXES["efop"] + "SourceDocument")
 DOCUMENT_KIND = URIRef(PREFIXES["efop"] + "documentKind")
 REGION_CLASS = URIRef(PREFIXES["igeo"] + "Region")
+BODY_KIND = URIRef(PREFIXES["efop"] + "bodyKind")
+ACTOR_KIND = URIRef(PREFIXES["efop"] + "actorKind")
+ACTS_ON = URIRef(PREFIXES["efop"] + "actsOn")
 MATCHABLE_SEGMENTS = frozenset({"instance", "organisation", "territoire", "dispositif", "projet"})
 BRANCH_SEGMENTS = frozenset({"instance", "organisation"})
 
@@ -41,11 +47,11 @@ class Candidate:
 
 
 def segment(iri: URIRef) -> str | None:
-    """The kind of an instance IRI: ``…/id/organisation/x`` → ``organisation``."""
-    text = str(iri)
-    if not text.startswith(DEFAULT_BASE + "id/"):
+    """The kind of an instance IRI under any base: ``…/id/organisation/x`` → ``organisation``."""
+    _, found, rest = str(iri).rpartition("/id/")
+    if not found or "/" not in rest:
         return None
-    return text[len(DEFAULT_BASE) + 3 :].split("/", 1)[0]
+    return rest.split("/", 1)[0]
 
 
 def names(graph: Graph, resource: URIRef) -> set[str]:
@@ -75,7 +81,13 @@ def _already_linked(imported: Graph, dataset: Graph, a: URIRef, b: URIRef) -> bo
     return any(
         (a, prop, b) in g or (b, prop, a) in g
         for g in (imported, dataset)
-        for prop in (OWL.sameAs, SKOS.closeMatch, SKOS.exactMatch, ORG.subOrganizationOf)
+        for prop in (
+            OWL.sameAs,
+            SKOS.closeMatch,
+            SKOS.exactMatch,
+            ORG.subOrganizationOf,
+            RDFS.seeAlso,
+        )
     )
 
 
@@ -97,6 +109,59 @@ def _by_code(imported: Graph, dataset: Graph) -> list[Candidate]:
                         )
                     )
     return candidates
+
+
+def _codes(graph: Graph, territory) -> set[tuple[URIRef, str]]:
+    return {
+        (prop, str(code))
+        for prop in CODE_PROPERTIES.values()
+        for code in graph.objects(territory, prop)
+    }
+
+
+def _places(imported: Graph, dataset: Graph, resource: URIRef) -> set[tuple[URIRef, str]]:
+    """The INSEE codes of the territories a resource acts on, wherever they are described."""
+    found = set()
+    for graph in (imported, dataset):
+        for territory in graph.objects(resource, ACTS_ON):
+            found |= _codes(imported, territory) | _codes(dataset, territory)
+    return found
+
+
+def _kinds(graph: Graph, resource: URIRef) -> set:
+    return set(graph.objects(resource, BODY_KIND)) | set(graph.objects(resource, ACTOR_KIND))
+
+
+def _same_kind_and_place(imported: Graph, dataset: Graph, subject, target) -> bool:
+    """Same kind, same coded territory and, for units (bureau, plenary…), of the same body."""
+    kinds = _kinds(imported, subject) & _kinds(dataset, target)
+    places = _places(imported, dataset, subject) & _places(imported, dataset, target)
+    parents = set(imported.objects(subject, ORG.unitOf)), set(dataset.objects(target, ORG.unitOf))
+    same_parent = parents[0] == parents[1] if any(parents) else True
+    return bool(kinds and places) and same_parent
+
+
+def _bodies_by_kind_and_place(imported: Graph, dataset: Graph, subject) -> list[URIRef]:
+    """The dataset's governance bodies of the imported body's kind on the same coded territory."""
+    found = []
+    for kind in imported.objects(subject, BODY_KIND):
+        for target in dataset.subjects(BODY_KIND, kind):
+            if isinstance(target, URIRef) and _same_kind_and_place(
+                imported, dataset, subject, target
+            ):
+                found.append(target)
+    return sorted(found)
+
+
+def _name_link(imported: Graph, dataset: Graph, subject, target) -> URIRef:
+    """The link two resources with the same name get: identity with the evidence of kind and
+    territory, a concept mapping between concepts, a mere pointer otherwise."""
+    if _same_kind_and_place(imported, dataset, subject, target):
+        return OWL.sameAs
+    concept = SKOS.Concept
+    if (subject, RDF.type, concept) in imported and (target, RDF.type, concept) in dataset:
+        return SKOS.closeMatch
+    return RDFS.seeAlso
 
 
 def _candidate(
@@ -149,16 +214,20 @@ def find_candidates(imported: Graph, dataset: Graph) -> list[Candidate]:
             continue
         own = names(imported, subject)
         matches: dict[URIRef, tuple[URIRef, str, str]] = {}
+        for target in _bodies_by_kind_and_place(imported, dataset, subject):
+            matches[target] = (
+                OWL.sameAs,
+                "même type d'instance sur le même territoire (code INSEE)",
+                "same kind of body on the same territory (INSEE code)",
+            )
         for name in own:
             for target in index.get((kind, name), ()):
-                matches.setdefault(
-                    target, (SKOS.closeMatch, f"même nom « {name} »", f'same name "{name}"')
-                )
+                link = _name_link(imported, dataset, subject, target)
+                matches.setdefault(target, (link, f"même nom « {name} »", f'same name "{name}"'))
         for initials in acronyms(imported, subject):
             for target in index.get((kind, initials), ()):
-                matches.setdefault(
-                    target, (SKOS.closeMatch, f"sigle « {initials} »", f'acronym "{initials}"')
-                )
+                link = _name_link(imported, dataset, subject, target)
+                matches.setdefault(target, (link, f"sigle « {initials} »", f'acronym "{initials}"'))
         if kind in BRANCH_SEGMENTS:
             for label in imported.objects(subject, RDFS.label):
                 parent = _without_region(str(label), regions)
