@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from competency import column, run
+from competency import column, dataset, run
 
 ID = "https://w3id.org/efop/id/"
 REGION = ID + "territoire/region/"
@@ -250,3 +250,72 @@ def test_each_project_of_the_call_sets_up_its_platform():
         for slug in PLATFORMS
     }
     assert {row["bodyClass"] for row in rows} == {EFOP + "TransitionPlatform"}
+
+
+REFERENCE_GRAPH = "<https://w3id.org/efop/id/graph/reference>"
+PREFIXES = """
+    PREFIX efop: <https://w3id.org/efop/ontology#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+
+def _select(query: str) -> list[dict[str, str]]:
+    return [{k: v.value for k, v in row.items()} for row in dataset().select(PREFIXES + query)]
+
+
+def _documents() -> set[str]:
+    rows = _select(
+        "SELECT ?document WHERE { GRAPH ?g { ?document a efop:SourceDocument }"
+        f" FILTER (?g NOT IN ({REFERENCE_GRAPH}, <https://w3id.org/efop/id/graph/ontology>)) }}"
+    )
+    return {row["document"] for row in rows}
+
+
+def test_no_triple_is_stated_in_two_data_graphs():
+    rows = _select(
+        "SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o }"
+        " FILTER (?g != <https://w3id.org/efop/id/graph/ontology>) }"
+        " GROUP BY ?s ?p ?o HAVING (COUNT(DISTINCT ?g) > 1)"
+    )
+    assert rows == []
+
+
+def test_the_reference_graph_cites_no_source_document():
+    documents = _documents()
+    assert len(documents) == 4
+    rows = _select(
+        f"SELECT ?s ?source WHERE {{ GRAPH {REFERENCE_GRAPH} {{"
+        " ?s prov:wasDerivedFrom ?source } }"
+    )
+    assert len(rows) > 100
+    assert {row["s"] for row in rows if row["source"] in documents} == set()
+
+
+def test_every_reference_resource_keeps_a_reference_source():
+    """Replacing a document's graph leaves no reference resource without provenance."""
+    rows = _select(
+        f"SELECT ?s WHERE {{ GRAPH {REFERENCE_GRAPH} {{ ?s rdfs:label ?label"
+        " FILTER NOT EXISTS { ?s prov:wasDerivedFrom ?any } } }"
+    )
+    unsourced = {row["s"] for row in rows}
+    reference_sources = {
+        row["s"]
+        for row in _select(
+            f"SELECT ?s WHERE {{ GRAPH {REFERENCE_GRAPH} {{ ?s a efop:SourceDocument }} }}"
+        )
+    }
+    assert unsourced and unsourced <= reference_sources
+
+
+def test_regional_networks_are_derived_from_their_directories():
+    rows = _select("SELECT ?actor ?source WHERE { ?actor prov:wasDerivedFrom ?source }")
+    derived: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        derived[row["actor"].rsplit("/", 1)[-1]].add(row["source"].rsplit("/", 1)[-1])
+    for actor in ("cap-metiers-nouvelle-aquitaine", "gref-bretagne", "cariforef-pays-de-la-loire"):
+        assert "annuaire-carif-oref" in derived[actor]
+        assert "decret-2021-792" not in derived[actor]
+    for region in ("pays-de-la-loire", "nouvelle-aquitaine", "occitanie", "bretagne"):
+        assert "annuaire-transitions-pro" in derived["transitions-pro-" + region]
+        assert "loi-2018-771" not in derived["transitions-pro-" + region]
