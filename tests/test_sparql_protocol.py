@@ -16,6 +16,7 @@ from pyoxigraph import RdfFormat, parse
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 from sparql_support import (
+    BASE,
     REFERENCE,
     SOURCE,
     Listener,
@@ -443,7 +444,7 @@ def test_service_description(server):
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")
     graph = Graph().parse(data=body, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    service = URIRef(server + "/sparql")
+    service = URIRef(BASE + "sparql")  # the configured base, whatever the Host header says
     assert (service, URIRef(sd + "endpoint"), service) in graph
     assert (service, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in graph
     assert (service, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in graph

@@ -202,3 +202,29 @@ def test_empty_query_is_a_bad_request_saying_so(client, send):
     text = response.get_data(as_text=True)
     assert "empty query" in text
     assert "read-only" not in text and "update" not in text.lower()
+
+
+def test_sitemap_urls_come_from_the_base_not_the_host_header(client, settings):
+    response = client.get("/sitemap.xml", headers={"Host": "evil.example"})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "evil.example" not in text
+    assert f"<loc>{settings.base_iri}</loc>" in text
+    assert f"<loc>{settings.base_iri}ontology</loc>" in text
+
+
+def test_service_description_endpoint_comes_from_the_base(client, settings):
+    headers = {"Host": "evil.example", "Accept": "application/n-triples"}
+    response = client.get("/sparql", headers=headers)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "evil.example" not in text
+    endpoint = settings.base_iri + "sparql"
+    sd_endpoint = "<http://www.w3.org/ns/sparql-service-description#endpoint>"
+    assert f"<{endpoint}> {sd_endpoint} <{endpoint}>" in text
+
+
+def test_stored_query_urls_come_from_the_base(client, settings):
+    listing = client.get("/queries", headers={"Host": "evil.example", "Accept": "application/json"})
+    assert listing.status_code == 200
+    assert "evil.example" not in listing.get_data(as_text=True)

@@ -136,7 +136,9 @@ def _sitemap_paths() -> list[str]:
 
 @blueprint.route("/sitemap.xml")
 def sitemap() -> Response:
-    root = request.url_root
+    """Every page, at its canonical URL under the configured base (never from the Host header,
+    which a client chooses)."""
+    root = serving().settings.base_iri
 
     def render() -> Rendered:
         urls = "".join(f"<url><loc>{escape(root + p)}</loc></url>\n" for p in _sitemap_paths())
@@ -147,4 +149,4 @@ def sitemap() -> Response:
         )
         return Rendered(body.encode("utf-8"), "application/xml; charset=utf-8")
 
-    return serve(("sitemap", root), render, vary="Accept")
+    return serve(("sitemap",), render, vary="Accept")

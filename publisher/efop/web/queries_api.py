@@ -8,7 +8,9 @@ same limits as the SPARQL endpoint.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from efop.negotiation import best_match
 from efop.queries import StoredQuery, load_catalogue
@@ -54,7 +56,7 @@ def _summary(query: StoredQuery) -> dict:
             {"name": p.name, "kind": p.kind, "default": p.default, "label": p.label}
             for p in query.parameters
         ],
-        "url": url_for("queries_api.run", name=query.name, _external=True),
+        "url": serving().settings.base_iri + "queries/" + quote(query.name),
     }
 
 

@@ -184,7 +184,7 @@ def _service_description(format_param: str | None) -> Response:
     endpoint = current_endpoint()
     fmt: ResultFormat = choose(QueryKind.CONSTRUCT, request.headers.get("Accept"), format_param)
     triples = describe(
-        url_for("sparql.query", _external=True),
+        serving().settings.base_iri + "sparql",
         endpoint.graphs,
         federation=bool(endpoint.allowed_services),
     )
