@@ -337,6 +337,10 @@ ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ; sh:targetNode ex:lonely ;
         sh:message "pointé"@fr, "pointed"@en ] ;
     sh:property [ sh:path ex:part ; sh:qualifiedValueShape [ sh:class ex:Part ] ;
         sh:qualifiedMinCount 2 ; sh:message "parties"@fr, "parts"@en ] ;
+    sh:property [ sh:path ex:status ; sh:disjoint ex:kind ;
+        sh:message "disjoint"@fr, "disjoint"@en ] ;
+    sh:property [ sh:path ex:kind ; sh:node [ sh:property [ sh:path ex:status ;
+        sh:disjoint ex:part ] ] ; sh:message "imbriqué"@fr, "nested"@en ] ;
     sh:property [ sh:path ex:part ;
         sh:and ( [ sh:nodeKind sh:IRI ] [ sh:not [ sh:class ex:Thing ] ] ) ;
         sh:message "et"@fr, "and"@en ] .
@@ -344,10 +348,10 @@ ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ; sh:targetNode ex:lonely ;
 CORNER_DATA = """
 ex:a a ex:Thing ; ex:count "abc"^^xsd:integer, -1, "5"^^xsd:string ;
     ex:label "Un"@fr, "Deux"@fr, "Three"@en-GB, "sans langue", "Vier"@de ;
-    ex:status ex:open, ex:unknown ; ex:kind ex:other, "main" ;
+    ex:status ex:open, ex:unknown, ex:other ; ex:kind ex:other, "main", ex:b ;
     ex:part ex:p1, ex:a, _:b .
 ex:p1 a ex:Part ; ex:label "longer"@fr .
-ex:b a ex:Thing ; ex:status ex:open, ex:closed ; ex:kind ex:main ;
+ex:b a ex:Thing ; ex:status ex:open, ex:closed, ex:p2 ; ex:kind ex:main ;
     ex:part ex:p1, ex:p2 ; ex:count 3, 4 .
 ex:p2 a ex:Part .
 ex:x ex:points ex:b . ex:y ex:points ex:b .

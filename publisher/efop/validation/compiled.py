@@ -96,6 +96,7 @@ def compile_shapes(shapes: Graph, compiler: ConstraintCompiler) -> list[Check]:
             checks += property_checks(compiler, shape, focus)
             continue
         compiler.check_parameters(shape)
+        compiler.pair_properties(shape)
         for parameter in compiler.value_parameters(shape):
             condition = guarded(compiler.value_condition("?this", shape, parameter))
             query = (
@@ -145,6 +146,12 @@ def property_checks(compiler: ConstraintCompiler, shape: Node, focus: Focus) -> 
         condition = guarded(compiler.value_condition("?value", shape, parameter))
         query = f"{values} FILTER(!{condition}) }}"
         checks.append(Check(shape, path_node, query, prefixes, parameter))
+    for other in compiler.pair_properties(shape):
+        query = (
+            f"SELECT DISTINCT ?this ?value WHERE {{ {scope} {path('?this', '?value')} "
+            f"?this {other} ?value }}"
+        )
+        checks.append(Check(shape, path_node, query, prefixes, SH.disjoint))
     for nested in sorted(shapes.objects(shape, SH.property), key=str):
         raise UnsupportedShape(nested, "sh:property of a property shape")
     return checks

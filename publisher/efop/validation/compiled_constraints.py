@@ -58,6 +58,9 @@ FOCUS_PARAMETERS = {
 }
 """Parameters of a property shape checked once per focus node."""
 
+PAIR_PARAMETERS = {SH.disjoint}
+"""Parameters of a property shape comparing each value with another property of the focus."""
+
 DESCRIPTIVE = {
     SH.name,
     SH.description,
@@ -79,7 +82,7 @@ DESCRIPTIVE = {
 }
 """Parameters that select, describe or structure shapes rather than constrain values."""
 
-SHAPE_PARAMETERS = VALUE_PARAMETERS | FOCUS_PARAMETERS | DESCRIPTIVE
+SHAPE_PARAMETERS = VALUE_PARAMETERS | FOCUS_PARAMETERS | PAIR_PARAMETERS | DESCRIPTIVE
 
 PATHS_AND_TARGETS = {
     SH.alternativePath,
@@ -93,7 +96,7 @@ PATHS_AND_TARGETS = {
 }
 """Terms of property paths, SPARQL targets and prefix declarations, found on other nodes."""
 
-SUPPORTED = VALUE_PARAMETERS | FOCUS_PARAMETERS | DESCRIPTIVE | PATHS_AND_TARGETS
+SUPPORTED = SHAPE_PARAMETERS | PATHS_AND_TARGETS
 CHECKED_DATATYPES = {
     XSD.integer,
     XSD.decimal,
@@ -270,12 +273,24 @@ class ConstraintCompiler:
             value = self.variable()
             ok = " && ".join(self.value_condition(value, shape, p) for p in value_parameters)
             parts.append(f"NOT EXISTS {{ {path(focus, value)} FILTER(!{guarded(ok)}) }}")
+        for other in self.pair_properties(shape):
+            value = self.variable()
+            parts.append(f"NOT EXISTS {{ {path(focus, value)} {focus} {other} {value} }}")
         for prop in self.shapes.objects(shape, SH.property):
             value = self.variable()
             parts.append(
                 f"NOT EXISTS {{ {path(focus, value)} FILTER(!{self.conforms(value, prop)}) }}"
             )
         return guarded(" && ".join(parts) if parts else "true")
+
+    def pair_properties(self, shape: Node) -> list[str]:
+        """The properties named by ``sh:disjoint``: no value may also be a value of them."""
+        others = self.objects(shape, SH.disjoint)
+        if others and self.shapes.value(shape, SH.path) is None:
+            raise UnsupportedShape(shape, "sh:disjoint on a node shape")
+        if any(not isinstance(other, URIRef) for other in others):
+            raise UnsupportedShape(shape, "sh:disjoint with a blank node")
+        return [sparql_term(other) for other in others]
 
     def value_parameters(self, shape: Node) -> list[URIRef]:
         found = {p for p in self.shapes.predicates(shape, None) if p in VALUE_PARAMETERS}

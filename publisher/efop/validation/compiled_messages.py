@@ -23,6 +23,7 @@ GENERIC: dict[Node, tuple[str, str]] = {
         "Pas assez (ou trop) de valeurs conformes à la forme qualifiée.",
         "Too few (or too many) values conform to the qualified shape.",
     ),
+    SH.disjoint: ("La valeur est aussi une valeur de {}.", "The value is also a value of {}."),
     SH["class"]: ("La valeur n'est pas de la classe {}.", "The value is not of class {}."),
     SH.datatype: ("La valeur n'est pas du type {}.", "The value is not of datatype {}."),
     SH.nodeKind: ("La valeur n'est pas de la sorte {}.", "The value is not of node kind {}."),
