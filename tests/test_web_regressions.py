@@ -7,7 +7,10 @@ JSON-LD typing, robots.txt, favicon and the shapes document.
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from web_support import triples_of
@@ -228,3 +231,28 @@ def test_stored_query_urls_come_from_the_base(client, settings):
     listing = client.get("/queries", headers={"Host": "evil.example", "Accept": "application/json"})
     assert listing.status_code == 200
     assert "evil.example" not in listing.get_data(as_text=True)
+
+
+def _language_link(page: str) -> str:
+    link = re.search(r'<a href="([^"]*)" hreflang="en"', page)
+    assert link is not None
+    return html.unescape(link.group(1))
+
+
+def test_language_switch_keeps_filters_and_page(client):
+    directory = client.get("/annuaire", query_string={"lang": "fr"}).get_data(as_text=True)
+    territory = re.search(r'<option value="([^"]+)"', directory)
+    assert territory is not None
+    value = html.unescape(territory.group(1))
+    filtered = client.get("/annuaire", query_string={"territory": value, "lang": "fr"})
+    assert filtered.status_code == 200
+    link = parse_qs(urlsplit(_language_link(filtered.get_data(as_text=True))).query)
+    assert link == {"territory": [value], "lang": ["en"]}
+
+
+def test_language_switch_keeps_the_page_number(client):
+    response = client.get("/classes/Actor", query_string={"page": "2"})
+    if response.status_code == 404:
+        pytest.skip("fewer than two pages of actors")
+    link = parse_qs(urlsplit(_language_link(response.get_data(as_text=True))).query)
+    assert link == {"page": ["2"], "lang": ["en"]}

@@ -7,6 +7,7 @@ reached only through :mod:`efop.web.context`. Cross-origin rules are :mod:`efop.
 from __future__ import annotations
 
 import importlib
+from urllib.parse import urlencode
 
 from flask import Flask, request
 
@@ -16,6 +17,9 @@ from efop.web import cors, errors, security
 from efop.web.context import ServingContext
 from efop.web.i18n import translate
 from efop.web.negotiation import choose_language
+
+# Query parameters that select what an HTML page shows, kept when switching language.
+PAGE_PARAMETERS = ("iri", "q", "territory", "kind", "theme", "page")
 
 BLUEPRINT_MODULES = [
     "efop.web.linkeddata",
@@ -45,6 +49,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     return app
 
 
+def other_language_query(other: str) -> str:
+    """The query string of this page in the other language: the parameters that select what the
+    page shows (filters, page, search, class) are kept, ``lang`` is replaced. Only those, as the
+    rendered page is cached under them."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k in PAGE_PARAMETERS]
+    return "?" + urlencode([*kept, ("lang", other)])
+
+
 def _template_helpers() -> dict:
     lang = choose_language(request)
     other = "en" if lang == "fr" else "fr"
@@ -52,5 +64,6 @@ def _template_helpers() -> dict:
         "lang": lang,
         "t": lambda key: translate(key, lang),
         "other_lang": other,
+        "other_lang_query": other_language_query(other),
         "root": request.script_root,
     }
