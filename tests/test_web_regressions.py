@@ -10,10 +10,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from web_support import triples_of
+
+import efop.web
 
 CREFOP = "/id/instance/crefop-pays-de-la-loire"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
@@ -256,3 +259,11 @@ def test_language_switch_keeps_the_page_number(client):
         pytest.skip("fewer than two pages of actors")
     link = parse_qs(urlsplit(_language_link(response.get_data(as_text=True))).query)
     assert link == {"page": ["2"], "lang": ["en"]}
+
+
+def test_web_queries_take_their_prefixes_from_the_registry():
+    """Every ``PREFIX`` the publisher's own queries declare comes from ``efop.namespaces``."""
+    web = Path(efop.web.__file__).parent
+    declared = re.compile(r"^\s*PREFIX\s+\w*:\s*<", re.MULTILINE | re.IGNORECASE)
+    hard_coded = [p.name for p in sorted(web.glob("*.py")) if declared.search(p.read_text())]
+    assert hard_coded == []

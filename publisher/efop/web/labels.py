@@ -10,18 +10,20 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from efop.namespaces import sparql_prologue
 from efop.store import Store
 from efop.web.i18n import term_label
 from efop.web.representation import prefixes_for
 
-LABELS_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+LABELS_QUERY = (
+    sparql_prologue(["rdfs", "skos"])
+    + """
 SELECT DISTINCT ?s ?label WHERE {
   { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label }
   FILTER(isIRI(?s) && isLiteral(?label))
 }
 """
+)
 
 
 def fold(text: str) -> str:

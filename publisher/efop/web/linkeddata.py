@@ -20,6 +20,7 @@ from flask import Blueprint, Response, abort, request
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 
 from efop.build.loading import published_iri
+from efop.namespaces import sparql_prologue
 from efop.store import Store
 from efop.web import resource_page
 from efop.web.caching import Rendered, serve
@@ -31,15 +32,15 @@ blueprint = Blueprint("linkeddata", __name__)
 
 OUTGOING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 INCOMING = "CONSTRUCT { ?x ?p ?s } WHERE { ?x ?p ?s }"
-NEIGHBOURS = """
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+NEIGHBOURS = (
+    sparql_prologue(["rdf", "rdfs", "skos"])
+    + """
 CONSTRUCT { ?n ?lp ?l } WHERE {
   { ?s ?p ?n FILTER(isIRI(?n)) ?n ?lp ?l } UNION { ?n ?p ?s . ?n ?lp ?l }
   FILTER(?lp = rdfs:label || ?lp = skos:prefLabel || ?lp = rdf:type)
 }
 """
+)
 
 
 def dataset_description() -> list[Triple]:

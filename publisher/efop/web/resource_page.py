@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask import render_template, request
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from efop.namespaces import PREFIXES, PROV, SCHEMA
+from efop.namespaces import PREFIXES, PROV, SCHEMA, sparql_prologue
 from efop.store import Store
 from efop.web.catalog import labels
 from efop.web.context import serving
@@ -25,10 +25,12 @@ from efop.web.representation import serialize_triples
 RDF_TYPE = PREFIXES["rdf"] + "type"
 OUTGOING_BY_GRAPH = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 INCOMING_BY_GRAPH = "SELECT ?s ?x ?p ?g WHERE { GRAPH ?g { ?x ?p ?s } }"
-SUPERCLASSES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SUPERCLASSES = (
+    sparql_prologue(["rdfs"])
+    + """
 SELECT DISTINCT ?s ?class WHERE { ?s a ?type . ?type rdfs:subClassOf* ?class }
 """
+)
 
 # schema.org types for the JSON-LD embedded in pages, most specific first.
 SCHEMA_TYPES: tuple[tuple[str, str], ...] = (
