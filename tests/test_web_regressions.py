@@ -267,3 +267,34 @@ def test_web_queries_take_their_prefixes_from_the_registry():
     declared = re.compile(r"^\s*PREFIX\s+\w*:\s*<", re.MULTILINE | re.IGNORECASE)
     hard_coded = [p.name for p in sorted(web.glob("*.py")) if declared.search(p.read_text())]
     assert hard_coded == []
+
+
+def test_jsonld_types_nodes_with_at_type_and_the_published_context(client, settings):
+    document = json.loads(client.get(CREFOP + ".jsonld").data)
+    published = json.loads(client.get("/context.jsonld").data)["@context"]
+    assert document["@context"] == published
+    nodes = document["@graph"]
+    assert not any("rdf:type" in node for node in nodes)
+    crefop = next(n for n in nodes if n["@id"] == settings.base_iri + CREFOP[1:])
+    assert crefop["@type"]
+    assert all(":" in t for t in crefop["@type"])
+    turtle = triples_of(client.get(CREFOP + ".ttl").data, "ttl")
+    assert triples_of(client.get(CREFOP + ".jsonld").data, "jsonld") == turtle
+
+
+def test_pages_embed_schema_org_types(client):
+    page = client.get(CREFOP, headers={"Accept": "text/html"}).get_data(as_text=True)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    assert block is not None
+    embedded = json.loads(block.group(1))
+    schema_types = {
+        t for node in embedded["@graph"] for t in node.get("@type", []) if "schema.org" in t
+    } | {
+        node["@type"]
+        for node in embedded["@graph"]
+        if isinstance(node.get("@type"), str) and "schema.org" in node["@type"]
+    }
+    assert schema_types & {
+        "https://schema.org/Organization",
+        "https://schema.org/GovernmentOrganization",
+    }

@@ -13,7 +13,10 @@ from collections.abc import Iterable
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from efop.build.loading import published_prefixes
+from efop.namespaces import PREFIXES
 from efop.web.negotiation import JSONLD, Format
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def prefixes_for(base: str) -> dict[str, str]:
@@ -57,8 +60,9 @@ def used_prefixes(triples: list[Triple], base: str) -> dict[str, str]:
 def _jsonld(triples: list[Triple], base: str) -> bytes:
     """pyoxigraph's JSON-LD, its property and class IRIs written as compact IRIs of the context.
 
-    Only keys and ``@type`` values are compacted, with prefixes defined in the inline context;
-    node identifiers stay absolute, so expanding the document gives back the same triples.
+    Classes are given with ``@type`` (rdf:type values that are nodes). Only keys and ``@type``
+    values are compacted, with prefixes defined in the inline context; node identifiers stay
+    absolute, so expanding the document gives back the same triples.
     """
     context = jsonld_context(base)
     nodes = json.loads(serialize(triples, format=RdfFormat.JSON_LD)) if triples else []
@@ -75,15 +79,23 @@ def _jsonld(triples: list[Triple], base: str) -> bytes:
             return {**item, "@type": compact(item["@type"])}
         return item
 
-    graph = [
-        {
-            key if key.startswith("@") else compact(key): (
-                values if key.startswith("@") else [value(v) for v in values]
-            )
-            for key, values in node.items()
-        }
-        for node in nodes
-    ]
+    def node_of(node: dict) -> dict:
+        compacted: dict = {}
+        for key, values in node.items():
+            if key.startswith("@"):
+                compacted[key] = values
+                continue
+            if key == RDF_TYPE:
+                classes = [v["@id"] for v in values if set(v) == {"@id"}]
+                if classes:
+                    compacted["@type"] = [compact(iri) for iri in classes]
+                values = [v for v in values if set(v) != {"@id"}]
+                if not values:
+                    continue
+            compacted[compact(key)] = [value(v) for v in values]
+        return compacted
+
+    graph = [node_of(node) for node in nodes]
     return json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False, indent=1).encode(
         "utf-8"
     )
