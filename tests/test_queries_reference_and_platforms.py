@@ -6,6 +6,7 @@ answer against what the source documents and the official references state.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from competency import column, dataset, run
@@ -319,3 +320,12 @@ def test_regional_networks_are_derived_from_their_directories():
     for region in ("pays-de-la-loire", "nouvelle-aquitaine", "occitanie", "bretagne"):
         assert "annuaire-transitions-pro" in derived["transitions-pro-" + region]
         assert "loi-2018-771" not in derived["transitions-pro-" + region]
+
+
+def test_the_directory_lists_the_eleven_opco(client, settings):
+    """What a visitor sees: the OPCO filter of the directory lists the eleven OPCO only."""
+    kind = settings.base_iri + "id/concept/actor-kind/opco"
+    response = client.get(f"/annuaire?kind={kind}", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    listed = set(re.findall(r'href="/id/organisation/([^"?#]+)"', response.get_data(as_text=True)))
+    assert listed == OPCO
