@@ -298,3 +298,26 @@ def test_pages_embed_schema_org_types(client):
         "https://schema.org/Organization",
         "https://schema.org/GovernmentOrganization",
     }
+
+
+def test_robots_txt_names_the_sitemap_under_the_base(client, settings):
+    response = client.get("/robots.txt", headers={"Host": "evil.example"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    lines = response.get_data(as_text=True).splitlines()
+    assert "User-agent: *" in lines
+    assert f"Sitemap: {settings.base_iri}sitemap.xml" in lines
+    assert "Disallow: /sparql" in lines
+    assert "Disallow: /" not in lines
+
+
+def test_favicon_is_served_and_linked(client):
+    with client.get("/favicon.ico", follow_redirects=True) as icon:
+        assert icon.status_code == 200
+        assert icon.mimetype == "image/svg+xml"
+        assert b"<svg" in icon.data
+    page = client.get("/").get_data(as_text=True)
+    link = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', page)
+    assert link is not None
+    with client.get(link.group(1)) as linked:
+        assert linked.status_code == 200

@@ -1,5 +1,5 @@
-"""What harvesters read: the dataset description (VoID and DCAT), the dumps, the sitemap and the
-JSON-LD context.
+"""What harvesters and crawlers read: the dataset description (VoID and DCAT), the dumps, the
+sitemap, robots.txt, the favicon and the JSON-LD context.
 
 The build writes the description (``description.ttl``) beside the store; it is served as one
 document at ``/.well-known/void`` (Turtle by default), ``/dataset`` and ``/catalogue`` (HTML by
@@ -11,7 +11,16 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, abort, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from pyoxigraph import Triple
 
 from efop.web.caching import Rendered, serve
@@ -42,6 +51,8 @@ DUMP_TYPES = {
 }
 HARVESTER_FORMATS = (RDF_FORMATS[0], HTML, *RDF_FORMATS[1:])
 ENTITIES = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
+# Paths whose requests run queries: not for crawlers.
+CRAWL_EXCLUDED = ("/sparql", "/queries/", "/recherche")
 
 
 def description() -> list[Triple]:
@@ -150,3 +161,25 @@ def sitemap() -> Response:
         return Rendered(body.encode("utf-8"), "application/xml; charset=utf-8")
 
     return serve(("sitemap",), render, vary="Accept")
+
+
+@blueprint.route("/robots.txt")
+def robots() -> Response:
+    """Crawlers are welcome everywhere but where a request runs a query; the sitemap is named
+    at its canonical URL."""
+    base = serving().settings.base_iri
+    body = (
+        "User-agent: *\n"
+        + "".join(f"Disallow: {request.script_root}{path}\n" for path in CRAWL_EXCLUDED)
+        + f"\nSitemap: {base}sitemap.xml\n"
+    )
+    response = Response(body, content_type="text/plain; charset=utf-8")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+@blueprint.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
