@@ -329,3 +329,13 @@ def test_the_directory_lists_the_eleven_opco(client, settings):
     assert response.status_code == 200
     listed = set(re.findall(r'href="/id/organisation/([^"?#]+)"', response.get_data(as_text=True)))
     assert listed == OPCO
+
+
+def test_gpect_territories_with_the_departements_they_overlap():
+    rows = run("q14-territoires-dispositif", scheme=ID + "dispositif/gpect")
+    codes: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if "departementCode" in row:
+            codes[row["territory"].rsplit("/", 1)[-1]].add(row["departementCode"])
+    assert codes["redon"] == {"35", "44", "56"}
+    assert codes["lacq-pau-tarbes"] == {"64", "65"}
