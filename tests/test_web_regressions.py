@@ -321,3 +321,32 @@ def test_favicon_is_served_and_linked(client):
     assert link is not None
     with client.get(link.group(1)) as linked:
         assert linked.status_code == 200
+
+
+def test_shapes_document_is_served_in_rdf(client, settings):
+    response = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/turtle"
+    served = triples_of(response.data, "ttl")
+    shape = "<https://w3id.org/efop/shapes#ProjectShape>"
+    assert any(s == shape for s, _, _ in served)
+    expected = set()
+    for path in sorted(settings.shapes_dir.glob("*.ttl")):
+        expected |= {
+            (s, p, o)
+            for s, p, o in triples_of(path.read_bytes(), "ttl")
+            if not s.startswith("_:") and not o.startswith("_:")
+        }
+    assert expected <= served
+    nt = client.get("/shapes.nt")
+    assert nt.status_code == 200 and nt.mimetype == "application/n-triples"
+
+
+@pytest.mark.parametrize(("lang", "name"), [("fr", "Projet"), ("en", "Project")])
+def test_shapes_page_lists_each_shape_with_name_and_target(client, lang, name):
+    response = client.get("/shapes", query_string={"lang": lang}, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="ProjectShape"' in page
+    assert f"efsh:ProjectShape</code> — {name}" in page
+    assert "sh:targetClass" in page

@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = [
     "efop.web.pages",
     "efop.web.sparql",
     "efop.web.queries_api",
+    "efop.web.shapes_doc",
 ]
 
 

@@ -142,7 +142,8 @@ def _sitemap_paths() -> list[str]:
         if row["s"].value.startswith(base + "id/")
     )
     classes = ["classes/" + iri.rsplit("#", 1)[-1] for iri, _ in catalog().class_counts()]
-    return ["", "ontology", "dataset", "catalogue", "annuaire", "classes/", *classes, *published]
+    pages = ["", "ontology", "shapes", "dataset", "catalogue", "annuaire", "classes/"]
+    return [*pages, *classes, *published]
 
 
 @blueprint.route("/sitemap.xml")

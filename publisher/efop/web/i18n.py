@@ -21,6 +21,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sparql": ("Requêtes SPARQL", "SPARQL queries"),
     "data": ("Données", "Data"),
     "classes": ("Classes", "Classes"),
+    "shapes": ("Formes SHACL", "SHACL shapes"),
+    "shapes_intro": (
+        "Les contraintes que les données publiées respectent ; les rapports de validation "
+        "nomment ces formes.",
+        "The constraints the published data meets; validation reports name these shapes.",
+    ),
+    "target": ("Cible", "Target"),
     "other_language": ("English", "Français"),
     "licence": ("Licence", "Licence"),
     "licence_text": (
