@@ -52,12 +52,7 @@ def test_every_rule_targets_the_marked_placeholder_host():
         ("catalogue", 303, "text/html"),
         ("sparql", 307, "text/turtle"),
         ("", 303, "text/html"),
-        pytest.param(
-            "shapes",
-            303,
-            "text/turtle",
-            marks=pytest.mark.xfail(strict=True, reason="the publisher serves no /shapes yet"),
-        ),
+        ("shapes", 303, "text/turtle"),
     ],
 )
 def test_redirect_keeps_the_path_and_the_publisher_answers_it(client, path, status, accept):
