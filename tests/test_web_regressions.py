@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -350,3 +352,50 @@ def test_shapes_page_lists_each_shape_with_name_and_target(client, lang, name):
     assert 'id="ProjectShape"' in page
     assert f"efsh:ProjectShape</code> — {name}" in page
     assert "sh:targetClass" in page
+
+
+WIDTH_CHECK = """
+const { chromium } = require("playwright-core");
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  const widths = {};
+  try {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    for (const url of process.argv.slice(1)) {
+      await page.goto(url, { waitUntil: "load" });
+      await page.waitForTimeout(url.endsWith("/sparql") ? 1500 : 100);
+      widths[url] = await page.evaluate(() => document.documentElement.scrollWidth);
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify(widths));
+})().catch((error) => { console.error(error); process.exit(1); });
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists()
+    or not (Path(__file__).parents[1] / "node_modules" / "playwright-core").is_dir()
+    or shutil.which("node") is None,
+    reason="needs Debian's chromium, node and the repository's playwright-core",
+)
+def test_pages_fit_a_390_pixel_phone(live_server):
+    paths = ["", "annuaire", CREFOP[1:], "sparql", "shapes", "classes/Actor?page=2"]
+    urls = [live_server + path for path in paths]
+    result = subprocess.run(
+        ["node", "-e", WIDTH_CHECK, *urls],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=Path(__file__).parents[1],
+        check=True,
+    )
+    widths = json.loads(result.stdout)
+    too_wide = {url: width for url, width in widths.items() if width > 390}
+    assert too_wide == {}
