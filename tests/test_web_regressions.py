@@ -19,6 +19,7 @@ import pytest
 from web_support import triples_of
 
 import efop.web
+from efop.web.shapes_doc import read_shapes
 
 CREFOP = "/id/instance/crefop-pays-de-la-loire"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
@@ -399,3 +400,10 @@ def test_pages_fit_a_390_pixel_phone(live_server):
     widths = json.loads(result.stdout)
     too_wide = {url: width for url, width in widths.items() if width > 390}
     assert too_wide == {}
+
+
+def test_shapes_files_keep_their_blank_nodes_apart(tmp_path):
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text("_:b <http://example.org/p> 1 .\n", encoding="utf-8")
+    merged = read_shapes(tmp_path)
+    assert len({t.subject for t in merged}) == 2

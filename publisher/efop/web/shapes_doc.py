@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from efop.namespaces import PREFIXES
 from efop.web.caching import Rendered, serve
@@ -45,7 +45,15 @@ def read_shapes(directory: Path) -> list[Triple]:
     """The triples of every ``*.ttl`` file of ``directory``, merged (blank nodes kept apart)."""
     triples: list[Triple] = []
     for path in sorted(directory.glob("*.ttl")):
-        triples.extend(parse(path=str(path), format=RdfFormat.TURTLE))
+        fresh: dict[BlankNode, BlankNode] = {}
+
+        def apart(term, fresh: dict[BlankNode, BlankNode] = fresh):
+            return fresh.setdefault(term, BlankNode()) if isinstance(term, BlankNode) else term
+
+        triples.extend(
+            Triple(apart(t.subject), t.predicate, apart(t.object))
+            for t in parse(path=str(path), format=RdfFormat.TURTLE)
+        )
     return triples
 
 
