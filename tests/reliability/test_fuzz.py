@@ -2,9 +2,10 @@
 ``Accept-Language`` and ``Content-Type`` headers, and SPARQL assembled from fragments.
 
 Whatever is sent, the answer is never a 500, no body shows a stack trace, and every error is a
-short message in one of the error formats (HTML page, JSON, plain text), in the one the client
-asked for when it asked for exactly one of them. The number of examples per test is
-``EFOP_FUZZ_EXAMPLES`` (default 40, a few hundred requests in all); the extended run is
+short message in one of the error formats (HTML page, JSON, an RDF graph with the message as a
+comment, plain text), in the one the client asked for when it asked for exactly one of them.
+The number of examples per test is ``EFOP_FUZZ_EXAMPLES`` (default 40, a few hundred requests in
+all); the extended run is
 ``EFOP_FUZZ_EXAMPLES=2000`` (six generated tests, about 12,000 requests).
 """
 
