@@ -116,9 +116,14 @@ def test_directory_filters_by_kind(client, data, settings):
 def test_directory_filters_by_territory_including_contained_territories(client, data, settings):
     region = settings.base_iri + "id/territoire/region/75"
     expected = actors_of(
-        data, settings, "?actor efop:actsOn ?t . ?t efop:withinTerritory* ?value", region
+        data,
+        settings,
+        "?actor efop:actsOn ?t . "
+        "?t (efop:overlapsTerritory|^efop:overlapsTerritory)?/efop:withinTerritory* ?value",
+        region,
     )
-    assert expected
+    # An actor acting on a Territoire d'industrie that overlaps a département of the region.
+    assert "/id/organisation/pole-metropolitain-pays-de-bearn" in expected
     listed = linked_paths(page(client, f"/annuaire?territory={region}"))
     assert {p for p in listed if not p.startswith("/id/concept/")} == expected
 

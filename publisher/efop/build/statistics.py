@@ -141,7 +141,9 @@ def compute(store: Store, base: str) -> Statistics:
 def _regions(store: Store, ontology_ns: str) -> list[str]:
     query = (
         f"PREFIX efop: {NamedNode(ontology_ns)}\nPREFIX igeo: {NamedNode(PREFIXES['igeo'])}\n"
-        "SELECT DISTINCT ?v { ?x efop:actsOn ?t . ?t efop:withinTerritory* ?v . ?v a igeo:Region }"
+        "SELECT DISTINCT ?v { ?x efop:actsOn ?t . "
+        "?t (efop:overlapsTerritory|^efop:overlapsTerritory)?/efop:withinTerritory* ?v . "
+        "?v a igeo:Region }"
         " ORDER BY ?v"
     )
     return _values(store, query)

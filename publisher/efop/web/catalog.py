@@ -21,7 +21,10 @@ DIRECT_TYPES = "SELECT DISTINCT ?s ?type WHERE { ?s a ?type FILTER(isIRI(?s) && 
 ACTORS = "SELECT DISTINCT ?a WHERE { ?a a/rdfs:subClassOf* efop:Actor }"
 ACTOR_KINDS = "SELECT DISTINCT ?a ?value WHERE { ?a efop:actorKind ?value }"
 ACTOR_TERRITORIES = """
-SELECT DISTINCT ?a ?value WHERE { ?a efop:actsOn ?t . ?t efop:withinTerritory* ?value }
+SELECT DISTINCT ?a ?value WHERE {
+  ?a efop:actsOn ?t .
+  ?t (efop:overlapsTerritory|^efop:overlapsTerritory)?/efop:withinTerritory* ?value
+}
 """
 ACTOR_THEMES = """
 SELECT DISTINCT ?a ?value WHERE {
