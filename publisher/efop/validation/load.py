@@ -213,6 +213,41 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class SourceFiles:
+    """Which files a validation reads, before any of them is parsed."""
+
+    ontology: list[Path]
+    shapes: list[Path]
+    data: list[Path]
+    context: list[Path]
+
+
+def select_files(
+    settings: Settings,
+    data_paths: Sequence[Path | str] | None = None,
+    *,
+    with_repository_data: bool = False,
+) -> SourceFiles:
+    """The ontology, shapes, data and context files of a validation (see :func:`load_sources`);
+    raises :class:`SourceError` when there is no shape or no data file to check."""
+    shape_files = rdf_files(settings.shapes_dir)
+    if not shape_files:
+        raise SourceError(settings.shapes_dir, None, "no shapes file found")
+    if data_paths is None:
+        data_files = rdf_files(settings.data_dir)
+    else:
+        data_files = expand([Path(p) for p in data_paths])
+    if not data_files:
+        where = Path(data_paths[0]) if data_paths else settings.data_dir
+        raise SourceError(where, None, "no data file found")
+    context: list[Path] = []
+    if data_paths is not None and with_repository_data:
+        chosen = {path.resolve() for path in data_files}
+        context = [p for p in rdf_files(settings.data_dir) if p.resolve() not in chosen]
+    return SourceFiles(rdf_files(settings.ontology_dir), shape_files, data_files, context)
+
+
 def load_sources(
     settings: Settings,
     data_paths: Sequence[Path | str] | None = None,
@@ -227,29 +262,11 @@ def load_sources(
     ``with_repository_data``, the repository's other data files are loaded as ``context`` so
     that the given files may link to the resources they state.
     """
-    ontology = [
-        DataFile(p, ONTOLOGY_GRAPH, parse_file(p)) for p in rdf_files(settings.ontology_dir)
-    ]
-    shape_files = rdf_files(settings.shapes_dir)
-    if not shape_files:
-        raise SourceError(settings.shapes_dir, None, "no shapes file found")
-    shapes = merge(parse_file(p) for p in shape_files)
-    if data_paths is None:
-        data_files = rdf_files(settings.data_dir)
-    else:
-        data_files = expand([Path(p) for p in data_paths])
-    if not data_files:
-        where = Path(data_paths[0]) if data_paths else settings.data_dir
-        raise SourceError(where, None, "no data file found")
-    data = [read_data_file(path, settings) for path in data_files]
-    context = []
-    if data_paths is not None and with_repository_data:
-        chosen = {path.resolve() for path in data_files}
-        context = [
-            read_data_file(path, settings)
-            for path in rdf_files(settings.data_dir)
-            if path.resolve() not in chosen
-        ]
+    files = select_files(settings, data_paths, with_repository_data=with_repository_data)
+    ontology = [DataFile(p, ONTOLOGY_GRAPH, parse_file(p)) for p in files.ontology]
+    shapes = merge(parse_file(p) for p in files.shapes)
+    data = [read_data_file(path, settings) for path in files.data]
+    context = [read_data_file(path, settings) for path in files.context]
     return LoadedSources(merge(f.graph for f in ontology), shapes, data, ontology, context)
 
 

@@ -25,12 +25,11 @@ from efop.validation.load import (
     SOURCE_DOCUMENT,
     LoadedSources,
     SourceError,
-    expand,
     graph_iri_of,
     merge,
     parse_file,
-    rdf_files,
     refuse_unsafe,
+    select_files,
 )
 
 OXIGRAPH_FORMATS: dict[str, RdfFormat] = {
@@ -70,31 +69,12 @@ def load_store_sources(
     with_repository_data: bool = False,
 ) -> StoreSources:
     """Like :func:`efop.validation.load.load_sources`, into an Oxigraph store."""
+    files = select_files(settings, data_paths, with_repository_data=with_repository_data)
     store = Store()
-    ontology = [
-        StoredFile(path, read_into(store, path), ONTOLOGY_GRAPH)
-        for path in rdf_files(settings.ontology_dir)
-    ]
-    shape_files = rdf_files(settings.shapes_dir)
-    if not shape_files:
-        raise SourceError(settings.shapes_dir, None, "no shapes file found")
-    shapes = merge(parse_file(p) for p in shape_files)
-    if data_paths is None:
-        data_files = rdf_files(settings.data_dir)
-    else:
-        data_files = expand([Path(p) for p in data_paths])
-    if not data_files:
-        where = Path(data_paths[0]) if data_paths else settings.data_dir
-        raise SourceError(where, None, "no data file found")
-    data = [read_data_file(store, path, settings) for path in data_files]
-    context = []
-    if data_paths is not None and with_repository_data:
-        chosen = {path.resolve() for path in data_files}
-        context = [
-            read_data_file(store, path, settings)
-            for path in rdf_files(settings.data_dir)
-            if path.resolve() not in chosen
-        ]
+    ontology = [StoredFile(path, read_into(store, path), ONTOLOGY_GRAPH) for path in files.ontology]
+    shapes = merge(parse_file(p) for p in files.shapes)
+    data = [read_data_file(store, path, settings) for path in files.data]
+    context = [read_data_file(store, path, settings) for path in files.context]
     return StoreSources(store, shapes, data, ontology, context)
 
 
