@@ -214,7 +214,7 @@ class LoadFigures:
         return sum(self.failures.values())
 
     def line(self) -> str:
-        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items(), key=str))
         failures = ", ".join(f"{k}: {v}" for k, v in self.failures.most_common(5))
         line = (
             f"{self.name}: {self.sent} requests in {self.seconds:.1f} s, {self.failed} failed"
