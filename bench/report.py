@@ -30,6 +30,18 @@ def _span(summary: dict, digits: int = 1, scale: float = 1.0) -> str:
     return f"{_fmt(median, digits)} ({_fmt(low, digits)}–{_fmt(high, digits)})"
 
 
+def _engine_ratio(ours: float | None, engine: dict) -> tuple[float | None, str]:
+    """efop's throughput over an engine's; when the engine completed no query at all, a lower
+    bound that credits it with one query over the whole time it was loaded."""
+    theirs = engine["rps"]["median"]
+    if theirs or not ours:
+        value = _ratio(ours, theirs)
+        return value, f"{_fmt(value, 2)}×"
+    loaded = sum(run["seconds"] for run in engine.get("runs", [])) or None
+    value = _ratio(ours, 1 / loaded) if loaded else None
+    return value, f"≥ {_fmt(value, 0)}× (it completed no query in {_fmt(loaded, 0)} s of load)"
+
+
 def _ratio(ours: float | None, theirs: float | None) -> float | None:
     if not ours or not theirs:
         return None
@@ -219,9 +231,7 @@ def _sparql(sizes: dict) -> list[str]:
             )
         ours = engines.get("efop", {}).get("rps", {}).get("median")
         ratios = [
-            f"{_fmt(_ratio(ours, engines[e]['rps']['median']), 2)}× {e}"
-            for e in TARGETS_SPARQL
-            if e in engines
+            f"{_engine_ratio(ours, engines[e])[1]} {e}" for e in TARGETS_SPARQL if e in engines
         ]
         lines += ["", "efop's throughput: " + ", ".join(ratios) + ".", ""]
         lines += _answers(engines)
@@ -262,13 +272,9 @@ def _targets(results: dict) -> list[str]:
             ours = engines.get("efop", {}).get("rps", {}).get("median")
             for engine, target in TARGETS_SPARQL.items():
                 if engine in engines:
-                    value = _ratio(ours, engines[engine]["rps"]["median"])
+                    value, shown = _engine_ratio(ours, engines[engine])
                     rows.append(
-                        (
-                            f"SPARQL mix ≥ {target}× {engine} ({name})",
-                            f"{_fmt(value, 2)}×",
-                            _status(value, target),
-                        )
+                        (f"SPARQL mix ≥ {target}× {engine} ({name})", shown, _status(value, target))
                     )
         ld = entry.get("linked_data")
         if ld:
