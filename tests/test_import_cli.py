@@ -254,6 +254,16 @@ def test_a_region_publishes_its_own_data_under_its_own_base(tmp_path, capsys, mo
         assert status == 200 and b"<https://w3id.org/efop/ontology/0.1.0>" in body
 
 
+@pytest.mark.parametrize("base", ["ftp://example.org/efop/", "https://example.org/efop", "efop/"])
+def test_the_base_must_be_an_http_address_ending_with_a_slash(tmp_path, capsys, base):
+    with pytest.raises(SystemExit) as stop:
+        main(["import", *map(str, example_files()), "--region", "bretagne", "--base", base,
+              "--out", str(tmp_path / "x.ttl")])  # fmt: skip
+    assert stop.value.code == 2
+    assert "--base" in capsys.readouterr().err
+    assert not (tmp_path / "x.ttl").exists()
+
+
 def test_the_imported_file_is_readable_by_all(tmp_path, capsys):
     out = tmp_path / "bretagne.ttl"
     previous = os.umask(0o022)
