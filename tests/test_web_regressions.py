@@ -407,3 +407,11 @@ def test_shapes_files_keep_their_blank_nodes_apart(tmp_path):
         (tmp_path / name).write_text("_:b <http://example.org/p> 1 .\n", encoding="utf-8")
     merged = read_shapes(tmp_path)
     assert len({t.subject for t in merged}) == 2
+
+
+def test_link_header_of_a_406_on_a_non_ascii_path_is_ascii(client):
+    response = client.get("/id/graph/reference/\u202e", query_string={"format": "zz"})
+    assert response.status_code == 406
+    link = response.headers["Link"]
+    assert link.isascii()
+    assert "/id/graph/reference/%E2%80%AE" in link

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import quote
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -106,7 +107,8 @@ def _http_error(error: HTTPException) -> Response:
         message = "Ressource inconnue / unknown resource: " + _shortened(request.path)
     if isinstance(error, FormatNotAcceptable):
         headers["Link"] = ", ".join(
-            f'<{request.path}>; rel="alternate"; type="{f.media_type}"' for f in error.offered
+            f'<{quote(request.path)}>; rel="alternate"; type="{f.media_type}"'
+            for f in error.offered
         )
     return error_response(error.code or 500, error.name, message, headers)
 

@@ -16,6 +16,8 @@ representation sent; suffixed URLs (``.html .ttl .jsonld .rdf .nt``) answer dire
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, request
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 
@@ -94,7 +96,8 @@ def _blank_closure(store: Store, triples: list[Triple]) -> list[Triple]:
 def alternates(path: str) -> dict[str, str]:
     """``Link`` header naming every representation of the document at ``path``."""
     links = [
-        f'<{request.script_root}/{path}{fmt.suffix}>; rel="alternate"; type="{fmt.media_type}"'
+        f'<{request.script_root}/{quote(path)}{fmt.suffix}>; rel="alternate"; '
+        f'type="{fmt.media_type}"'
         for fmt in ALL_FORMATS
     ]
     return {"Link": ", ".join(links)}
@@ -103,7 +106,7 @@ def alternates(path: str) -> dict[str, str]:
 def negotiated_headers(path: str, choice: Choice) -> dict[str, str]:
     headers = alternates(path)
     if choice.negotiated:
-        headers["Content-Location"] = f"{request.script_root}/{path}{choice.format.suffix}"
+        headers["Content-Location"] = f"{request.script_root}/{quote(path)}{choice.format.suffix}"
     return headers
 
 
