@@ -43,7 +43,7 @@ def _engine_ratio(ours: float | None, engine: dict) -> tuple[float | None, str]:
 
 
 def _ratio(ours: float | None, theirs: float | None) -> float | None:
-    if not ours or not theirs:
+    if ours is None or not theirs:
         return None
     return ours / theirs
 
@@ -289,12 +289,13 @@ def _targets(results: dict) -> list[str]:
                         _status(value, target),
                     )
                 )
-            p99 = loads["efop html"]["p99_ms"]["median"]
+            page = loads["efop html"]
+            p99 = page["p99_ms"]["median"] if page["requests"] else None
             rows.append(
                 (
                     f"resource page p99 < 50 ms ({name})",
-                    f"{_fmt(p99, 1)} ms",
-                    _status(p99, 50, higher_is_better=False),
+                    f"{_fmt(p99, 1)} ms" if p99 is not None else "no page completed",
+                    _status(p99, 50, higher_is_better=False) if p99 is not None else "MISSED",
                 )
             )
             pss = ld["memory"]["efop"]["max_pss"] / GIB
