@@ -122,3 +122,15 @@ def test_service_word_in_a_literal_or_iri_is_not_a_service_clause():
         'SELECT * WHERE { ?s a <http://purl.org/vocab/cpsv#PublicService> ; ?p "SERVICE <x>" }'
     )
     assert checked.services == frozenset()
+
+
+def test_a_remembered_verdict_depends_on_the_store_graphs_and_the_allow_list():
+    query = "SELECT * FROM <https://w3id.org/efop/id/graph/reference> WHERE { ?s ?p ?o }"
+    assert check(query) is check(query)  # the verdict of a repeated query is remembered
+    with pytest.raises(QueryRejected):
+        inspect(query, store_graphs={"https://w3id.org/efop/id/graph/ontology"})
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:7878/query> { ?s ?p ?o } }"
+    assert check(service).services == frozenset(ALLOWED)
+    for _ in range(2):  # a refusal is never remembered as a pass
+        with pytest.raises(QueryRejected):
+            inspect(service, store_graphs=GRAPHS, allowed_services=())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -118,6 +119,11 @@ def check_update_parameter(value: str | None) -> None:
         raise QueryRejected(400, UPDATE_REFUSED)
 
 
+# Queries up to this size have their verdict remembered: clients repeat the same queries, and
+# parsing with rdflib costs milliseconds of CPU per query whatever the data size.
+CACHED_QUERY_CHARS = 8192
+
+
 def inspect(
     text: str,
     *,
@@ -125,6 +131,13 @@ def inspect(
     allowed_services: Collection[str] = (),
 ) -> CheckedQuery:
     """Parse ``text`` and check what it may reach; raises :class:`QueryRejected`."""
+    check = _inspect_cached if len(text) <= CACHED_QUERY_CHARS else _inspect
+    return check(text, frozenset(store_graphs), frozenset(allowed_services))
+
+
+def _inspect(
+    text: str, store_graphs: frozenset[str], allowed_services: frozenset[str]
+) -> CheckedQuery:
     query = _parse(text)
     algebra = query.algebra
     kind = _KINDS.get(algebra.name)
@@ -143,6 +156,9 @@ def inspect(
             if "named" in node:
                 named.add(_check_graph(str(node["named"]), "FROM NAMED", store_graphs))
     return CheckedQuery(text, kind, frozenset(services), (frozenset(default), frozenset(named)))
+
+
+_inspect_cached = lru_cache(maxsize=512)(_inspect)
 
 
 def _service_target(term: object, allowed: Collection[str]) -> str:
