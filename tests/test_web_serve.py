@@ -158,3 +158,19 @@ def test_serve_refuses_to_start_without_a_valid_build(tmp_path):
     assert "build FAILED" in result.stderr
     assert "essai-sans-libelle" in result.stdout
     assert not (tmp_path / "var" / "current").exists()
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_requests_are_logged_only_when_asked(settings, built, tmp_path, flag):
+    env = {
+        "EFOP_ROOT": str(settings.root),
+        "EFOP_VAR_DIR": str(settings.var_dir),
+        "EFOP_BASE_IRI": settings.base_iri,
+    }
+    log = tmp_path / "serve.log"
+    args = ["--access-log"] if flag else []
+    with efop_serve(env, *args, log=log) as url:
+        with urllib.request.urlopen(url + "dataset.ttl", timeout=30) as response:
+            assert response.status == 200
+    logged = re.search(r'"GET /dataset\.ttl HTTP/1\.[01]" 200', log.read_text(errors="replace"))
+    assert bool(logged) is flag

@@ -28,6 +28,11 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request on standard output (off by default: it costs throughput)",
+    )
+    parser.add_argument(
         "--dev", action="store_true", help="Flask's development server in one process"
     )
     parser.set_defaults(func=run)
@@ -58,5 +63,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from efop.web.server import PublisherServer
 
-    PublisherServer(settings, host=args.host, port=args.port, workers=args.workers).run()
+    PublisherServer(
+        settings,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+    ).run()
     return 0

@@ -14,7 +14,15 @@ from efop.config import Settings
 class PublisherServer(BaseApplication):
     """A gunicorn application serving :func:`efop.web.app.create_app` for ``settings``."""
 
-    def __init__(self, settings: Settings, *, host: str, port: int, workers: int):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        host: str,
+        port: int,
+        workers: int,
+        access_log: bool = False,
+    ):
         self.settings = settings
         self.options = {
             "bind": f"{host}:{port}",
@@ -25,7 +33,7 @@ class PublisherServer(BaseApplication):
             # gunicorn's largest request line, so that long GET SPARQL queries reach the
             # endpoint, which answers 413 itself past its own configured limit.
             "limit_request_line": 8190,
-            "accesslog": "-",
+            "accesslog": "-" if access_log else None,
             "errorlog": "-",
             "loglevel": "warning",
         }
