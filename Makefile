@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UI_ASSETS := publisher/efop/static/yasgui/VERSION
 
-.PHONY: serve test validate build lint browser clean
+.PHONY: serve test validate build lint browser bench clean
 
 $(BIN)/efop: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ lint: $(BIN)/efop
 
 test: $(BIN)/efop $(UI_ASSETS) browser lint
 	$(BIN)/python -m pytest
+
+# The benchmark (long: see bench/README.md); wrk from Debian's packages when missing.
+bench: $(BIN)/efop
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var node_modules publisher/efop/static/yasgui
