@@ -208,7 +208,7 @@ def source_document(t: Terms) -> list[tuple[str, str, str]]:
                 "n'existent pas. Seules les régions et leurs codes INSEE sont réels."
             ),
         ),
-        (s, t.term("efop", "documentKind"), t.concept("document-kind", "tableau-atelier")),
+        (s, t.term("efop", "documentKind"), t.concept("document-kind", "donnees-synthetiques")),
     ]
 
 
