@@ -27,9 +27,9 @@ from pyoxigraph import NamedNode, Store
 from efop.build.description import describe, write_description
 from efop.build.dumps import write_dumps
 from efop.build.loading import (
-    LoadError,
     instance_base,
     load_graphs,
+    ontology_header,
     plan_graphs,
     published_prefixes,
 )
@@ -44,7 +44,8 @@ from efop.build.manifest import (
 )
 from efop.build.statistics import compute
 from efop.config import Settings
-from efop.validation import SourceError, load_sources, validate
+from efop.validation import SourceError, validate
+from efop.validation.store_sources import StoreSources, load_store_sources
 
 KEEP_BUILDS = 3
 Progress = Callable[[str], None]
@@ -203,7 +204,7 @@ def _build(settings: Settings, lang: str, progress: Progress | None) -> BuildRes
     stages = _Stages(progress)
     stages.next()
     try:
-        sources = load_sources(settings)
+        sources = load_store_sources(settings)
     except SourceError as error:
         raise BuildFailed(str(error), exit_code=2) from error
     stages.next()
@@ -217,9 +218,6 @@ def _build(settings: Settings, lang: str, progress: Progress | None) -> BuildRes
     work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=settings.builds_dir))
     try:
         final, stats = _write_build(settings, sources, work, stages)
-    except LoadError as error:
-        shutil.rmtree(work, ignore_errors=True)
-        raise BuildFailed(str(error), exit_code=2) from error
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -229,15 +227,16 @@ def _build(settings: Settings, lang: str, progress: Progress | None) -> BuildRes
     return BuildResult(build, stats.triples, stats.resources, len(stats.graphs), stages.done())
 
 
-def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
+def _write_build(settings: Settings, sources: StoreSources, work: Path, stages: _Stages):
     """Everything a build directory holds, written into ``work`` then renamed into place."""
     base = settings.base_iri
     created = datetime.now(UTC)
     ontology_files = sorted(settings.ontology_dir.rglob("*.ttl"))
-    moved_to = instance_base((f.graph for f in sources.data), base)
+    moved_to = instance_base(sources.store, (f.graph for f in sources.data), base)
     plans = plan_graphs(sources, settings.root, ontology_files, moved_to)
+    ontology = ontology_header(sources.store, (f.graph for f in sources.ontology_files))
     dataset = Store()
-    load_graphs(dataset, plans, moved_to)
+    load_graphs(dataset, sources.store, plans, moved_to)
     stats = compute(dataset, base)
     stages.next()
     dumps = write_dumps(dataset, work / "dumps", published_prefixes(base), stats)
@@ -248,7 +247,7 @@ def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
         stats=stats,
         dumps=dumps,
         created=created,
-        issued=ontology_issued(sources.ontology),
+        issued=ontology_issued(ontology),
     )
     write_description(work / "description.ttl", description)
     inputs = [*ontology_files, *sorted(settings.shapes_dir.rglob("*.ttl"))]
@@ -258,7 +257,7 @@ def _write_build(settings: Settings, sources, work: Path, stages: _Stages):
         build_id=build_id,
         created=created.isoformat(timespec="seconds"),
         base_iri=base,
-        version=ontology_version(sources.ontology),
+        version=ontology_version(ontology),
         stats=stats,
         plans=plans,
         dumps=dumps,

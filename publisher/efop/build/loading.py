@@ -1,8 +1,9 @@
 """Puts the validated graphs into a new Oxigraph store, one named graph per source.
 
-The store receives exactly the triples that validation saw: each rdflib graph is serialised to
-N-Triples and bulk-loaded by Oxigraph's own parser, which is much faster than adding triples one
-by one.
+The store receives exactly the triples that validation saw: validation reads every source file
+into a named graph of its own in an Oxigraph store, and each file graph is copied from there into
+its published graph in bulk, then dropped from the validation store, so that the data is never
+parsed twice and is held at most about once and a file over.
 
 Which IRIs a base other than the default one moves: the vocabulary (ontology, concept schemes
 and concepts, shapes, and the graph that holds them) is shared by everyone who publishes EFOP
@@ -16,12 +17,12 @@ points to are links, left as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, RdfFormat, Store
 
 from efop.namespaces import DEFAULT_BASE, PREFIXES
 
@@ -34,7 +35,7 @@ class GraphInput:
 
     iri: str
     files: list[str] = field(default_factory=list)
-    graphs: list[rdflib.Graph] = field(default_factory=list)
+    graphs: list[NamedNode] = field(default_factory=list)  # file graphs of the source store
 
 
 VOCABULARY_PATHS = (
@@ -69,28 +70,38 @@ def published_iri(base: str, path: str) -> str:
     return shared if is_vocabulary(shared) else base + path
 
 
-def instance_base(data_graphs: Iterable[rdflib.Graph], base: str) -> str:
+def instance_base(store: Store, file_graphs: Iterable[NamedNode], base: str) -> str:
     """The base the default base's instances are moved to: ``base`` when this dataset is
     served elsewhere, the default base (no move) when some data already mints its instances
-    under ``base`` (a region publishing its own data under its own base)."""
+    under ``base`` (a region publishing its own data under its own base).
+
+    ``file_graphs`` are the graphs of ``store`` that hold the data files."""
     if base == DEFAULT_BASE:
         return base
-    space = base + "id/"
-    for graph in data_graphs:
-        if any(isinstance(s, rdflib.URIRef) and str(s).startswith(space) for s in graph.subjects()):
-            return DEFAULT_BASE
-    return base
+    graphs = " ".join(str(graph) for graph in file_graphs)
+    if not graphs:
+        return base
+    query = (
+        f"ASK {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }}"
+        f" FILTER(isIRI(?s) && STRSTARTS(STR(?s), {Literal(base + 'id/')})) }}"
+    )
+    answer = store.query(query)
+    if not isinstance(answer, QueryBoolean):
+        raise TypeError("an ASK query answers a boolean")
+    return DEFAULT_BASE if bool(answer) else base
 
 
 def plan_graphs(sources, root: Path, ontology_files: Iterable[Path], base: str) -> list[GraphInput]:
     """Named graphs of the build in a stable order: the ontology first, then the data graphs.
 
-    Several data files may share a graph (the reference graph); each graph lists its files
-    relative to ``root``.
+    ``sources`` are the sources read into an Oxigraph store
+    (:class:`efop.validation.store_sources.StoreSources`): each plan lists the file graphs of
+    that store it is made of. Several data files may share a graph (the reference graph); each
+    graph lists its files relative to ``root``.
     """
     ontology = GraphInput(rebase(DEFAULT_BASE + ONTOLOGY_GRAPH_PATH, base))
     ontology.files = [relative_name(path, root) for path in ontology_files]
-    ontology.graphs = [sources.ontology]
+    ontology.graphs = [part.graph for part in sources.ontology_files]
     plans: dict[str, GraphInput] = {ontology.iri: ontology}
     for data_file in sources.data:
         iri = rebase(data_file.graph_iri, base)
@@ -109,44 +120,53 @@ def relative_name(path: Path, root: Path) -> str:
         return resolved.as_posix()
 
 
-class LoadError(Exception):
-    """A validated file holds something Oxigraph refuses (an invalid IRI or language tag)."""
+def load_graphs(store: Store, source: Store, plans: Iterable[GraphInput], base: str) -> None:
+    """Move every planned file graph of ``source`` into its published graph of ``store``,
+    rewriting the instances of the default base under ``base`` (see :func:`rebase`).
 
-
-def load_graphs(store: Store, plans: Iterable[GraphInput], base: str) -> None:
-    """Bulk-load every planned graph into ``store``."""
+    Each file graph is removed from ``source`` once copied, so that the data is held about
+    once; blank nodes keep their labels, as the dumps and the on-disk store both copy them.
+    """
     for plan in plans:
         target = NamedNode(plan.iri)
-        names = plan.files if len(plan.files) == len(plan.graphs) else [", ".join(plan.files)]
-        for name, graph in zip(names, plan.graphs, strict=True):
-            try:
-                _load_graph(store, graph, target, base)
-            except Exception as error:  # rdflib raises bare Exception on IRIs it cannot write
-                raise LoadError(f"{name}: {error}") from error
-
-
-def _load_graph(store: Store, graph: rdflib.Graph, target: NamedNode, base: str) -> None:
-    data = graph.serialize(format="nt", encoding="utf-8")
-    if base == DEFAULT_BASE:
-        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=target)
-    else:
-        store.bulk_extend(_rebased_quads(data, target, base))
-
-
-def _rebased_quads(data: bytes, graph: NamedNode, base: str) -> Iterator[Quad]:
-    for triple in parse(input=data, format=RdfFormat.N_TRIPLES):
-        yield Quad(
-            _rebase_term(triple.subject, base),
-            _rebase_term(triple.predicate, base),
-            _rebase_term(triple.object, base),
-            graph,
-        )
+        for graph in plan.graphs:
+            quads = source.quads_for_pattern(None, None, None, graph)
+            if base == DEFAULT_BASE:
+                store.bulk_extend(Quad(q.subject, q.predicate, q.object, target) for q in quads)
+            else:
+                store.bulk_extend(
+                    Quad(
+                        _rebase_term(q.subject, base),
+                        _rebase_term(q.predicate, base),
+                        _rebase_term(q.object, base),
+                        target,
+                    )
+                    for q in quads
+                )
+            source.remove_graph(graph)
 
 
 def _rebase_term(term, base: str):
     if isinstance(term, NamedNode) and term.value.startswith(DEFAULT_BASE):
         return NamedNode(rebase(term.value, base))
     return term
+
+
+def ontology_header(source: Store, graphs: Iterable[NamedNode]) -> rdflib.Graph:
+    """The statements about the ontology itself (its ``owl:Ontology`` resources) in the
+    ontology file graphs of ``source``: what the manifest and the description quote."""
+    values = " ".join(str(graph) for graph in graphs)
+    ontology = NamedNode(PREFIXES["owl"] + "Ontology")
+    header = rdflib.Graph()
+    if not values:
+        return header
+    query = (
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }}"
+        f" GRAPH ?g {{ ?s a {ontology} ; ?p ?o }} }}"
+    )
+    data = source.query(query).serialize(format=RdfFormat.N_TRIPLES)
+    header.parse(data=data, format="nt")
+    return header
 
 
 def published_prefixes(base: str) -> dict[str, str]:
