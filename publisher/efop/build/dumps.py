@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,20 +88,27 @@ def write_dumps(
     """Write every dump of :data:`DUMP_FORMATS` into ``directory``.
 
     Oxigraph writes straight to a file path (much faster than through a Python file object);
-    compressed dumps are written plain first, then gzipped.
+    compressed dumps are written plain first, then gzipped in a thread of their own while
+    Oxigraph writes the next dumps (zlib lets other threads run while it compresses).
     """
     directory.mkdir(parents=True, exist_ok=True)
+    compressing: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=1) as gzipper:
+        for dump_format in DUMP_FORMATS:
+            path = directory / dump_format.file
+            plain = path.with_name("." + path.stem) if dump_format.compressed else path
+            if dump_format.with_graphs:
+                store.dump(str(plain), dump_format.rdf_format, prefixes=prefixes)
+            else:
+                union = store.query(UNION_QUERY, use_default_graph_as_union=True)
+                serialize(union, str(plain), dump_format.rdf_format, prefixes=prefixes)
+            if dump_format.compressed:
+                compressing.append(gzipper.submit(_gzip, plain, path))
+        for job in compressing:
+            job.result()
     dumps = []
     for dump_format in DUMP_FORMATS:
-        path = directory / dump_format.file
-        plain = path.with_name("." + path.stem) if dump_format.compressed else path
-        if dump_format.with_graphs:
-            store.dump(str(plain), dump_format.rdf_format, prefixes=prefixes)
-        else:
-            union = store.query(UNION_QUERY, use_default_graph_as_union=True)
-            serialize(union, str(plain), dump_format.rdf_format, prefixes=prefixes)
-        if dump_format.compressed:
-            _gzip(plain, path)
         count = stats.quads if dump_format.with_graphs else stats.triples
-        dumps.append(Dump(dump_format, count, path.stat().st_size))
+        size = (directory / dump_format.file).stat().st_size
+        dumps.append(Dump(dump_format, count, size))
     return dumps
