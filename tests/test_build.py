@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, parse
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Store, parse
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from efop.build import BuildFailed, current_build, ensure_build, run_build
+from efop.build.manifest import read_manifest
 from efop.config import REPO_ROOT, Settings
 from efop.namespaces import DEFAULT_BASE, PREFIXES, SD
 
@@ -280,6 +281,16 @@ def small_project(tmp_path) -> Settings:
         (root / relative).write_text(text, encoding="utf-8")
     (root / "data" / "reference").mkdir()
     return Settings(root=root, var_dir=tmp_path / "var")
+
+
+def test_store_holds_exactly_the_published_graphs(build_path):
+    """The sources are read into graphs named after their files; none of those is published."""
+    manifest = read_manifest(build_path)
+    store = Store.read_only(str(build_path / "store"))
+    graphs = {graph.value for graph in store.named_graphs()}
+    assert graphs == set(manifest["graphs"])
+    assert not any(graph.startswith("file:") for graph in graphs)
+    assert not list(store.quads_for_pattern(None, None, None, DefaultGraph()))
 
 
 def test_api_build_and_current_build(small_project):

@@ -137,15 +137,39 @@ def run_build(
 def ensure_build(
     settings: Settings, *, lang: str = "fr", progress: Progress | None = None
 ) -> Build:
-    """The current build, building first if there is none or it was made for another base."""
+    """The current build, building first if there is none, if its store cannot be opened, or if
+    it was made for another base."""
     build = current_build(settings)
-    if build is not None and build.base_iri == settings.base_iri:
+    if build is not None and build.base_iri == settings.base_iri and _store_opens(build):
         return build
     with _build_lock(settings):
         build = current_build(settings)
         if build is not None and build.base_iri == settings.base_iri:
-            return build
+            problem = _store_problem(build)
+            if problem is None:
+                return build
+            _say(progress, f"build {build.id} : store inutilisable / unusable store ({problem})")
+        elif build is None:
+            _say(progress, "aucun build utilisable / no usable build in var/current")
         return _build(settings, lang, progress).build
+
+
+def _store_problem(build: Build) -> str | None:
+    """Why the build's store cannot be opened read-only, or None when it opens."""
+    try:
+        Store.read_only(str(build.store_path))
+    except (OSError, RuntimeError) as error:  # pyoxigraph reports corruption as RuntimeError
+        return str(error) or type(error).__name__
+    return None
+
+
+def _store_opens(build: Build) -> bool:
+    return _store_problem(build) is None
+
+
+def _say(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
 
 
 @contextmanager
@@ -235,8 +259,7 @@ def _write_build(settings: Settings, sources: StoreSources, work: Path, stages: 
     moved_to = instance_base(sources.store, (f.graph for f in sources.data), base)
     plans = plan_graphs(sources, settings.root, ontology_files, moved_to)
     ontology = ontology_header(sources.store, (f.graph for f in sources.ontology_files))
-    dataset = Store()
-    load_graphs(dataset, sources.store, plans, moved_to)
+    dataset = load_graphs(sources.store, plans, moved_to)
     stats = compute(dataset, base)
     stages.next()
     dumps = write_dumps(dataset, work / "dumps", published_prefixes(base), stats)

@@ -120,30 +120,42 @@ def relative_name(path: Path, root: Path) -> str:
         return resolved.as_posix()
 
 
-def load_graphs(store: Store, source: Store, plans: Iterable[GraphInput], base: str) -> None:
-    """Move every planned file graph of ``source`` into its published graph of ``store``,
-    rewriting the instances of the default base under ``base`` (see :func:`rebase`).
+def load_graphs(source: Store, plans: Iterable[GraphInput], base: str) -> Store:
+    """The dataset: every planned file graph of ``source`` moved into its published graph,
+    the instances of the default base rewritten under ``base`` (see :func:`rebase`).
 
-    Each file graph is removed from ``source`` once copied, so that the data is held about
-    once; blank nodes keep their labels, as the dumps and the on-disk store both copy them.
+    At the default base nothing is rewritten and Oxigraph moves the triples within ``source``,
+    which becomes the dataset; otherwise each file graph is copied term by term into a new
+    store and removed from ``source`` once copied, so that the data is held about once. Either
+    way blank nodes keep their labels, and graphs of ``source`` that no plan names (files read
+    for context only) are not published.
     """
+    plans = list(plans)
+    if base == DEFAULT_BASE:
+        for plan in plans:
+            target = NamedNode(plan.iri)
+            for graph in plan.graphs:
+                source.update(f"ADD {graph} TO {target}; DROP GRAPH {graph}")
+        published = {NamedNode(plan.iri) for plan in plans}
+        for graph in list(source.named_graphs()):
+            if graph not in published:
+                source.remove_graph(graph)
+        return source
+    dataset = Store()
     for plan in plans:
         target = NamedNode(plan.iri)
         for graph in plan.graphs:
-            quads = source.quads_for_pattern(None, None, None, graph)
-            if base == DEFAULT_BASE:
-                store.bulk_extend(Quad(q.subject, q.predicate, q.object, target) for q in quads)
-            else:
-                store.bulk_extend(
-                    Quad(
-                        _rebase_term(q.subject, base),
-                        _rebase_term(q.predicate, base),
-                        _rebase_term(q.object, base),
-                        target,
-                    )
-                    for q in quads
+            dataset.bulk_extend(
+                Quad(
+                    _rebase_term(q.subject, base),
+                    _rebase_term(q.predicate, base),
+                    _rebase_term(q.object, base),
+                    target,
                 )
+                for q in source.quads_for_pattern(None, None, None, graph)
+            )
             source.remove_graph(graph)
+    return dataset
 
 
 def _rebase_term(term, base: str):
