@@ -1,7 +1,8 @@
 """The build: load the sources, validate them, and publish a new store only if all is well.
 
-The dataset is assembled in an in-memory Oxigraph store, where statistics and dumps are fast,
-and then copied in one bulk operation into the on-disk store that servers open read-only.
+Each source file is parsed once, by Oxigraph, into an in-memory store that validation reads and
+that then becomes the dataset (see :mod:`efop.build.loading`): statistics and dumps are fast
+there, and it is copied in one bulk operation into the on-disk store that servers open read-only.
 
 A build is written in a hidden working directory beside the live ones, renamed into
 ``var/builds/`` once complete, and only then made current by replacing the ``var/current``
