@@ -13,6 +13,7 @@ graphs of the store.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,9 +80,15 @@ def _syntax_error(error: ParseException, text: str) -> QuerySyntaxError:
     )
 
 
+# rdflib's SPARQL grammar (pyparsing) keeps parse state in shared objects: two threads parsing
+# at once corrupt each other's results, so a threaded server parses one query at a time.
+_PARSER_LOCK = threading.Lock()
+
+
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with _PARSER_LOCK:
+            parseUpdate(text)
     except ParseException:
         return False
     return True
@@ -100,7 +107,8 @@ def _nodes(value: object) -> Iterator[CompValue]:
 
 def _parse(text: str):
     try:
-        tree = parseQuery(text)
+        with _PARSER_LOCK:
+            tree = parseQuery(text)
     except ParseException as error:
         if _is_update(text):
             raise QueryRejected(400, UPDATE_REFUSED) from error

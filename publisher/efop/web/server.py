@@ -1,7 +1,9 @@
 """The production server: gunicorn, through its application API, with several workers.
 
 ``preload_app`` stays off so that every worker builds its own application and opens the
-store itself, read-only, after the fork.
+store itself, read-only, after the fork. Workers are threaded (``gthread``): a client that opens
+a connection and sends nothing waits in the worker's poller instead of holding the worker, and a
+request waiting for its SPARQL query leaves the other threads serving pages.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 from efop.config import Settings
+
+THREADS = 8  # requests served at once by each worker
 
 
 class PublisherServer(BaseApplication):
@@ -28,6 +32,8 @@ class PublisherServer(BaseApplication):
             "bind": f"{host}:{port}",
             "workers": max(1, workers),
             "preload_app": False,
+            "worker_class": "gthread",
+            "threads": THREADS,
             "timeout": 60,
             "graceful_timeout": 10,
             # gunicorn's largest request line, so that long GET SPARQL queries reach the
