@@ -42,7 +42,7 @@ class EmbeddedStore:
             raise StoreError(f"no store at {path}: run `efop build` first")
         try:
             return cls(OxStore.read_only(str(path)))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # pyoxigraph reports corruption as RuntimeError
             raise StoreError(f"the store at {path} cannot be opened: {error}") from error
 
     @property
