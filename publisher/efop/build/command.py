@@ -44,13 +44,20 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(base_iri=args.base_iri)
     try:
         result = run_build(settings, lang=args.lang, progress=_progress)
+    except OSError as error:  # a full disk, a read-only volume: nothing was published
+        return _failed(settings, BuildFailed(f"cannot write the build: {error.strerror or error}"))
     except BuildFailed as failure:
-        previous = current_build(settings)
-        kept = f"previous build kept: {shown(previous.path)}" if previous else "no previous build"
-        stream = sys.stdout if failure.report else sys.stderr
-        if failure.report:
-            print(failure.report, file=stream)
-        print(f"build FAILED: {failure.message}; {kept}", file=stream)
-        return failure.exit_code
+        return _failed(settings, failure)
     print(result.summary(shown(result.build.path)))
     return 0
+
+
+def _failed(settings: Settings, failure: BuildFailed) -> int:
+    """Say why the build failed and which build stays current."""
+    previous = current_build(settings)
+    kept = f"previous build kept: {shown(previous.path)}" if previous else "no previous build"
+    stream = sys.stdout if failure.report else sys.stderr
+    if failure.report:
+        print(failure.report, file=stream)
+    print(f"build FAILED: {failure.message}; {kept}", file=stream)
+    return failure.exit_code
