@@ -84,6 +84,13 @@ class ValidationReport:
         return "\n".join(lines)
 
 
+def shortened(value: str, limit: int = 200) -> str:
+    """A value as the report shows it: cut, with its length, when it is too long to read."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value)} caractères / characters)"
+
+
 def describe(finding: Finding, lang: str) -> list[str]:
     """The lines of one finding: severity, property and message, then value and shape."""
     colon = " :" if lang == "fr" else ":"
@@ -91,6 +98,6 @@ def describe(finding: Finding, lang: str) -> list[str]:
     prop = finding.path or "-"
     lines = [f"    [{severity}] {prop}{colon} {finding.message(lang)}"]
     if finding.value is not None:
-        lines.append(f"      {VALUE_WORD[lang]}{colon} {finding.value}")
+        lines.append(f"      {VALUE_WORD[lang]}{colon} {shortened(finding.value)}")
     lines.append(f"      {SHAPE_WORD[lang]}{colon} {finding.shape}")
     return lines
