@@ -81,8 +81,8 @@ def rdf_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
 
 
-def parse_file(path: Path) -> Graph:
-    """The triples of one local file (named graphs of TriG / N-Quads are merged)."""
+def read_checked(path: Path) -> tuple[str, bytes]:
+    """The RDF format and bytes of one local file, once refused if unknown or unsafe."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise SourceError(path, None, f"unknown RDF format (extensions: {', '.join(FORMATS)})")
@@ -91,6 +91,12 @@ def parse_file(path: Path) -> Graph:
     except OSError as error:
         raise SourceError(path, None, f"cannot read the file: {error.strerror}") from error
     refuse_unsafe(path, fmt, raw)
+    return fmt, raw
+
+
+def parse_file(path: Path) -> Graph:
+    """The triples of one local file (named graphs of TriG / N-Quads are merged)."""
+    fmt, raw = read_checked(path)
     try:
         return parse_bytes(raw, fmt, path.resolve().as_uri())
     except SyntaxError as error:

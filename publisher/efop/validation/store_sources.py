@@ -19,7 +19,6 @@ from rdflib import RDF, BNode, Graph, URIRef
 
 from efop.config import Settings
 from efop.validation.load import (
-    FORMATS,
     ONTOLOGY_GRAPH,
     QUAD_FORMATS,
     SOURCE_DOCUMENT,
@@ -28,7 +27,7 @@ from efop.validation.load import (
     graph_iri_of,
     merge,
     parse_file,
-    refuse_unsafe,
+    read_checked,
     select_files,
 )
 
@@ -90,14 +89,7 @@ def file_graph(path: Path) -> NamedNode:
 
 def read_into(store: Store, path: Path) -> NamedNode:
     """Parse one local file into its own graph of ``store``, refusing unsafe input first."""
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise SourceError(path, None, f"unknown RDF format (extensions: {', '.join(FORMATS)})")
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(path, None, f"cannot read the file: {error.strerror}") from error
-    refuse_unsafe(path, fmt, raw)
+    fmt, raw = read_checked(path)
     graph = file_graph(path)
     try:
         if fmt in QUAD_FORMATS:
