@@ -615,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine.describe(REPO),
         "code": "committed HEAD" if plan.code != REPO else "working tree",
-        "plan": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(plan).items()},
+        "plan": {k: _portable(v) for k, v in asdict(plan).items()},
         "sizes": {},
     }
     for size in plan.sizes:
@@ -650,6 +650,16 @@ def _write(folder: Path, results: dict) -> None:
     (folder / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     (folder / "RESULTS.md").write_text(report.markdown(results))
     (folder / "cost-vs-size.svg").write_text(report.svg(results))
+
+
+def _portable(value):
+    """A plan value as stored in results.json: paths relative to the repository."""
+    if not isinstance(value, Path):
+        return value
+    try:
+        return str(value.resolve().relative_to(REPO))
+    except ValueError:
+        return value.name
 
 
 if __name__ == "__main__":
