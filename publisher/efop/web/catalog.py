@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from efop.store import Store
 from efop.web.context import serving
-from efop.web.labels import LabelIndex, Namer, fold
+from efop.web.labels import LabelIndex, LabelLookup, Namer, fold
 from efop.web.representation import prefixes_for, sparql_prologue_for
 
 MEMBERS = """
@@ -129,8 +129,15 @@ class Catalog:
 
 
 def labels() -> LabelIndex:
+    """Every label of the build, for search and the directory."""
     context = serving()
     return context.memo("labels", lambda: LabelIndex.load(context.store()))
+
+
+def label_lookup() -> LabelLookup:
+    """Labels fetched per IRI, for pages that show a few IRIs."""
+    context = serving()
+    return context.memo("label-lookup", lambda: LabelLookup(context.store()))
 
 
 def catalog() -> Catalog:

@@ -1,7 +1,9 @@
 """Readable names for IRIs: labels in the visitor's language, compact names, local links.
 
-The labels of every resource, class and property (``rdfs:label`` and ``skos:prefLabel``) are
-read once per build into an index; pages, search and the directory all use it.
+Pages ask for the labels of the IRIs they show, one IRI at a time, through a bounded cache
+per build (:class:`LabelLookup`): a page never waits for the labels of the whole store, which at
+millions of triples would outlast a worker's timeout. Search and the directory, which must scan
+every label, read them all once per build into a :class:`LabelIndex`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from pyoxigraph import NamedNode
 
 from efop.namespaces import sparql_prologue
 from efop.store import Store
@@ -24,6 +30,17 @@ SELECT DISTINCT ?s ?label WHERE {
 }
 """
 )
+
+IRI_LABELS_QUERY = (
+    sparql_prologue(["rdfs", "skos"])
+    + """
+SELECT ?s ?label WHERE {
+  { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label }
+  FILTER(isLiteral(?label))
+}
+"""
+)
+LOOKUP_CACHE_SIZE = 50_000
 
 
 def fold(text: str) -> str:
@@ -49,19 +66,45 @@ class LabelIndex:
 
     def get(self, iri: str, lang: str) -> str | None:
         """The label in ``lang``, else French, English, untagged, or any label."""
-        languages = self.labels.get(iri)
-        if not languages:
-            return None
-        for wanted in (lang, "fr", "en", ""):
-            if wanted in languages:
-                return languages[wanted]
-        return next(iter(languages.values()))
+        return choose(self.labels.get(iri), lang)
+
+
+class LabelLookup:
+    """Labels of one IRI at a time from the store, remembered for the build's lifetime."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._languages = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._fetch)
+
+    def _fetch(self, iri: str) -> dict[str, str]:
+        languages: dict[str, str] = {}
+        for row in self._store.select(IRI_LABELS_QUERY, {"s": NamedNode(iri)}):
+            literal = row["label"]
+            languages.setdefault(literal.language or "", literal.value)
+        return languages
+
+    def get(self, iri: str, lang: str) -> str | None:
+        return choose(self._languages(iri), lang)
+
+
+def choose(languages: dict[str, str] | None, lang: str) -> str | None:
+    """The label in ``lang``, else French, English, untagged, or any label."""
+    if not languages:
+        return None
+    for wanted in (lang, "fr", "en", ""):
+        if wanted in languages:
+            return languages[wanted]
+    return next(iter(languages.values()))
+
+
+class Labels(Protocol):
+    def get(self, iri: str, lang: str) -> str | None: ...
 
 
 class Namer:
     """Turns IRIs into labels, compact names and links on this server."""
 
-    def __init__(self, base: str, index: LabelIndex, lang: str, root: str = ""):
+    def __init__(self, base: str, index: Labels, lang: str, root: str = ""):
         self.base = base
         self.index = index
         self.lang = lang

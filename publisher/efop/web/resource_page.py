@@ -16,7 +16,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from efop.namespaces import PREFIXES, PROV, SCHEMA, sparql_prologue
 from efop.store import Store
-from efop.web.catalog import labels
+from efop.web.catalog import label_lookup
 from efop.web.context import serving
 from efop.web.labels import Namer
 from efop.web.negotiation import JSONLD, RDF_FORMATS
@@ -63,7 +63,7 @@ class Value:
 
 
 def namer(lang: str) -> Namer:
-    return Namer(serving().settings.base_iri, labels(), lang, request.script_root)
+    return Namer(serving().settings.base_iri, label_lookup(), lang, request.script_root)
 
 
 def _value(term, names: Namer, triples: list[Triple], depth: int = 0) -> Value:
