@@ -35,6 +35,14 @@ def test_a_resource_page_reads_only_the_labels_it_shows(settings, built):
     assert "Bureau of the Pays de la Loire CREFOP" in english  # a neighbour's label
 
 
+def test_the_home_page_does_not_read_every_label(settings, built):
+    store = RecordingStore(built.store_path)
+    client = create_app(settings, store=store).test_client()
+    assert client.get("/?lang=fr").status_code == 200
+    assert client.get("/classes/CREFOP?lang=fr").status_code == 200
+    assert LABELS_QUERY not in store.selects
+
+
 def test_search_still_finds_labels_across_the_store(settings, built):
     store = RecordingStore(built.store_path)
     client = create_app(settings, store=store).test_client()

@@ -7,6 +7,7 @@ The queries take no user input; filtering by what a visitor chose happens in Pyt
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from efop.store import Store
@@ -62,10 +63,10 @@ class Actors:
 class Catalog:
     """Lists read from one build's store."""
 
-    def __init__(self, store: Store, base: str, labels: LabelIndex):
+    def __init__(self, store: Store, base: str, labels: Callable[[], LabelIndex]):
         self.store = store
         self.base = base
-        self.labels = labels
+        self._labels = labels  # read on the first search only: it holds every label
         self.ontology_namespace = prefixes_for(base)["efop"]
         self._prologue = sparql_prologue_for(base)
         self._members: dict[str, list[str]] = defaultdict(list)
@@ -75,11 +76,7 @@ class Catalog:
         for row in self._select(DIRECT_TYPES):
             self._types[row["s"].value].append(row["type"].value)
         self._actors: Actors | None = None
-        self._folded = {
-            iri: [fold(label) for label in by_lang.values()]
-            for iri, by_lang in labels.labels.items()
-            if iri.startswith(base)
-        }
+        self._folded: dict[str, list[str]] | None = None
 
     def _select(self, query: str) -> list[dict]:
         return self.store.select(self._prologue + query)
@@ -123,8 +120,15 @@ class Catalog:
         wanted = fold(text)
         if not wanted:
             return []
-        hits = [iri for iri, folded in self._folded.items() if any(wanted in f for f in folded)]
-        hits.sort(key=lambda iri: (not any(f.startswith(wanted) for f in self._folded[iri]), iri))
+        if self._folded is None:
+            self._folded = {
+                iri: [fold(label) for label in by_lang.values()]
+                for iri, by_lang in self._labels().labels.items()
+                if iri.startswith(self.base)
+            }
+        folded_labels = self._folded
+        hits = [iri for iri, folded in folded_labels.items() if any(wanted in f for f in folded)]
+        hits.sort(key=lambda iri: (not any(f.startswith(wanted) for f in folded_labels[iri]), iri))
         return hits[:limit]
 
 
@@ -143,5 +147,5 @@ def label_lookup() -> LabelLookup:
 def catalog() -> Catalog:
     context = serving()
     return context.memo(
-        "catalog", lambda: Catalog(context.store(), context.settings.base_iri, labels())
+        "catalog", lambda: Catalog(context.store(), context.settings.base_iri, labels)
     )
