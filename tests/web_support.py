@@ -4,6 +4,7 @@ the RDF parsing used to compare representations.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -49,7 +50,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> 
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException):
             time.sleep(0.3)
     raise TimeoutError(f"efop serve did not answer at {url}")
 
@@ -59,9 +60,24 @@ def efop_serve(
     env: dict[str, str], *args: str, log: Path, port: int | None = None
 ) -> Iterator[str]:
     """A running ``efop serve`` (gunicorn, 2 workers) with ``env``; yields its root URL."""
+    with serving_process(env, *args, log=log, port=port) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving_process(
+    env: dict[str, str],
+    *args: str,
+    log: Path,
+    port: int | None = None,
+    workers: int = 2,
+    timeout: float = 120,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``efop serve`` on a loopback port until the block ends; yields its root URL and the
+    gunicorn master process, stopped with its whole process group afterwards."""
     port = port or free_port()
     command = [sys.executable, "-m", "efop.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "2", *args]
+    command += ["--port", str(port), "--workers", str(workers), *args]
     with open(log, "wb") as output:
         process = subprocess.Popen(
             command,
@@ -72,8 +88,8 @@ def efop_serve(
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_up(url, process)
-        yield url
+        wait_until_up(url, process, timeout)
+        yield url, process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

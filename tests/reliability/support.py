@@ -6,8 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +17,8 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from web_support import serving_process
 
 from efop.config import Settings
 
@@ -85,46 +85,11 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"efop serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "dataset", timeout=5):
-                return
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.3)
-    raise TimeoutError(f"efop serve did not serve {url}dataset within {timeout:g} s")
-
-
 @contextmanager
 def serve(env: dict[str, str], log: Path, *, workers: int = 2, timeout: float = 90):
     """``efop serve`` on a free loopback port until the block ends, then stopped by its id."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "efop.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", str(workers)]
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command,
-            env={**os.environ, **env},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_until_up(url, process, timeout)
+    with serving_process(env, log=log, workers=workers, timeout=timeout) as (url, process):
         yield Server(url, process.pid)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @dataclass
