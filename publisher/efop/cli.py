@@ -11,14 +11,15 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("efop.validation.command", "valider les données / validate the data"),
-    "build": ("efop.build.command", "construire et publier un build / build the dataset"),
-    "serve": ("efop.web.command", "servir le jeu de données / serve the dataset"),
-    "push": ("efop.store.command", "charger le build dans un triplestore / push to a store"),
-    "import": ("efop.importing.command", "importer un tableur / import a spreadsheet"),
-    "template": ("efop.importing.command", "écrire un modèle de tableur / write a template"),
-    "link": ("efop.importing.command", "proposer des liens / suggest links"),
+# Each command and the module that registers it (its help text lives with the command).
+COMMANDS: dict[str, str] = {
+    "validate": "efop.validation.command",
+    "build": "efop.build.command",
+    "serve": "efop.web.command",
+    "push": "efop.store.command",
+    "import": "efop.importing.command",
+    "template": "efop.importing.command",
+    "link": "efop.importing.command",
 }
 
 
@@ -32,7 +33,7 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     wanted = [command] if command in COMMANDS else list(COMMANDS)
     registered: set[str] = set()
     for name in wanted:
-        module_name = COMMANDS[name][0]
+        module_name = COMMANDS[name]
         if module_name not in registered:
             importlib.import_module(module_name).register(subparsers)
             registered.add(module_name)
